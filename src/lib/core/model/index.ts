@@ -1,0 +1,4 @@
+export * from './ids';
+export * from './prompt';
+export * from './errors';
+export * from './version';

@@ -1,0 +1,45 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+	plugins: [
+		sveltekit(),
+		SvelteKitPWA({
+			strategies: 'generateSW',
+			registerType: 'prompt',
+			injectRegister: false,
+			manifest: {
+				name: 'Promptloom',
+				short_name: 'Promptloom',
+				description: 'Local-first prompt engineering workbench',
+				start_url: '/',
+				scope: '/',
+				display: 'standalone',
+				background_color: '#0f172a',
+				theme_color: '#4f46e5',
+				icons: [
+					{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+					{ src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+					{
+						src: '/icons/icon-512-maskable.png',
+						sizes: '512x512',
+						type: 'image/png',
+						purpose: 'maskable'
+					}
+				]
+			},
+			workbox: {
+				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,wasm,json,webmanifest}'],
+				navigateFallback: '/',
+				maximumFileSizeToCacheInBytes: 64 * 1024 * 1024
+			},
+			kit: {
+				adapterFallback: 'index.html',
+				spa: { fallbackMapping: '/' }
+			}
+		})
+	],
+	server: { port: 5173 },
+	preview: { port: 4173 }
+});
