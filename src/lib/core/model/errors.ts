@@ -12,9 +12,16 @@ export type ErrorCode =
 	| 'template_syntax'
 	| 'template_limit'
 	| 'template_unsafe'
+	| 'template_runtime'
+	| 'template_variable'
+	| 'template_include'
 	| 'provider'
+	| 'key_vault'
 	| 'nothing_to_commit'
-	| 'merge';
+	| 'merge'
+	| 'sandbox'
+	| 'timeout'
+	| 'cancelled';
 
 export class PromptloomError extends Error {
 	readonly code: ErrorCode;
