@@ -6,7 +6,12 @@ export default defineConfig({
 		alias: { $lib: fileURLToPath(new URL('./src/lib', import.meta.url)) }
 	},
 	test: {
-		include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'sync-server/**/*.test.ts'],
+		include: [
+			'src/**/*.test.ts',
+			'tests/unit/**/*.test.ts',
+			'tests/integration/**/*.test.ts',
+			'sync-server/**/*.test.ts'
+		],
 		environment: 'node',
 		testTimeout: 20000
 	}

@@ -24,7 +24,9 @@ for (const f of files) {
 		};
 		const figures = await mod.run();
 		Object.assign(results, figures);
-		console.error(`${f}: ${JSON.stringify(figures)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+		console.error(
+			`${f}: ${JSON.stringify(figures)} (${((performance.now() - started) / 1000).toFixed(1)} s)`
+		);
 	} catch (e) {
 		failed = true;
 		console.error(`${f} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);

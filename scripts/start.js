@@ -15,7 +15,9 @@ try {
 	});
 	console.log(`Promptloom relay: ${relay.url}`);
 } catch (e) {
-	console.error(`The sync relay did not start (${e instanceof Error ? e.message : e}); the app works offline without it.`);
+	console.error(
+		`The sync relay did not start (${e instanceof Error ? e.message : e}); the app works offline without it.`
+	);
 }
 
 const stop = async () => {

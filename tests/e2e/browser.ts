@@ -29,12 +29,15 @@ export async function openApp(context: BrowserContext, path = '/'): Promise<Page
 	const page = await context.newPage();
 	const errors: string[] = [];
 	page.on('pageerror', (e) => errors.push(e.message));
-	(page as Page & { pageErrors: string[] }).pageErrors = errors;
+	errorsByPage.set(page, errors);
 	await page.goto(appUrl(path));
 	await page.locator('main').getByText('Opening your library…').waitFor({ state: 'detached' });
 	return page;
 }
 
+const errorsByPage = new WeakMap<Page, string[]>();
+
+/** Uncaught errors the page has thrown since `openApp`. */
 export function pageErrors(page: Page): string[] {
-	return (page as Page & { pageErrors?: string[] }).pageErrors ?? [];
+	return errorsByPage.get(page) ?? [];
 }

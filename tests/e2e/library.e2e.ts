@@ -20,7 +20,12 @@ afterEach(async () => {
 	await context.close();
 });
 
-async function createPrompt(page: Page, name: string, text: string, type: 'Text' | 'Chat' = 'Text') {
+async function createPrompt(
+	page: Page,
+	name: string,
+	text: string,
+	type: 'Text' | 'Chat' = 'Text'
+) {
 	await page.getByRole('link', { name: 'All prompts' }).click();
 	await page.getByRole('button', { name: `+ ${type} prompt` }).click();
 	await page.getByRole('dialog').getByLabel(/Name/).fill(name);
@@ -94,7 +99,10 @@ describe('the prompt library in the browser', () => {
 		await page.getByLabel('Select summarize-email').check();
 		await page.getByRole('button', { name: 'Delete' }).click();
 		await page.getByRole('link', { name: /Trash/ }).click();
-		await page.locator('[data-prompt="summarize-email"]').getByRole('button', { name: 'Restore' }).click();
+		await page
+			.locator('[data-prompt="summarize-email"]')
+			.getByRole('button', { name: 'Restore' })
+			.click();
 		await page.getByRole('link', { name: 'All prompts' }).click();
 		await expect.poll(() => results.count()).toBe(2);
 		expect(pageErrors(page)).toEqual([]);
@@ -144,7 +152,9 @@ describe('the prompt library in the browser', () => {
 		const page2 = await openApp(other, '/backup');
 		await page2.getByLabel('Replace this library').check();
 		await page2.getByLabel(/Library file/).setInputFiles(file);
-		await expect.poll(() => page2.getByRole('status').first().textContent()).toContain('Imported 1 prompts');
+		await expect
+			.poll(() => page2.getByRole('status').first().textContent())
+			.toContain('Imported 1 prompts');
 		await page2.getByRole('link', { name: 'All prompts' }).click();
 		await page2.locator('[data-prompt="exported"]').waitFor();
 

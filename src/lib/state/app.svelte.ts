@@ -11,9 +11,7 @@ export interface Toast {
 }
 
 export type StorageStatus =
-	| { state: 'opening' }
-	| { state: 'ready' }
-	| { state: 'error'; code: string; message: string };
+	{ state: 'opening' } | { state: 'ready' } | { state: 'error'; code: string; message: string };
 
 const AUTHOR_KEY = 'promptloom:author';
 
@@ -47,6 +45,7 @@ class AppState {
 			});
 			this.core = core;
 			core.events.on('prompts:changed', ({ upserted, removed }) => {
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local scratch map, not state
 				const byId = new Map(this.prompts.map((p) => [p.id, p]));
 				for (const p of upserted) {
 					if (p.deletedAt === null) byId.set(p.id, p);

@@ -58,7 +58,9 @@ describe('backup and restore', () => {
 	});
 
 	it('reports JSON syntax errors with a line and column', async () => {
-		const err = await core.backup.importText('{\n  "format": "promptloom-library",\n  oops\n}', 'merge').catch((e: Error) => e);
+		const err = await core.backup
+			.importText('{\n  "format": "promptloom-library",\n  oops\n}', 'merge')
+			.catch((e: Error) => e);
 		expect((err as Error).message).toMatch(/line 3/);
 	});
 

@@ -11,7 +11,10 @@ afterEach(() => core.close());
 
 describe('prompts', () => {
 	it('creates a prompt with defaults, the author and a slug name', async () => {
-		const p = await core.library.createPrompt({ name: 'summarize-email', content: 'Hi {{ name }}' });
+		const p = await core.library.createPrompt({
+			name: 'summarize-email',
+			content: 'Hi {{ name }}'
+		});
 		expect(p.name).toBe('summarize-email');
 		expect(p.author).toBe('ada');
 		expect(p.modelConfig.model).toBeTruthy();
@@ -146,7 +149,9 @@ describe('search index follows the library', () => {
 		expect(core.search.search('prospect').map((h) => h.name)).toEqual(['cold-outreach']);
 		expect(core.search.search('outreach').map((h) => h.name)).toEqual(['cold-outreach']);
 		expect(core.search.search('', { tag: 'email' }).map((h) => h.name)).toEqual(['cold-outreach']);
-		expect(core.search.search('', { folderId: f.id }).map((h) => h.name)).toEqual(['cold-outreach']);
+		expect(core.search.search('', { folderId: f.id }).map((h) => h.name)).toEqual([
+			'cold-outreach'
+		]);
 		const hit = core.search.search('prospect')[0];
 		expect(hit.snippet.some((s) => s.match && s.text.toLowerCase() === 'prospect')).toBe(true);
 	});

@@ -188,10 +188,9 @@ export class LibraryService {
 	async deletePrompts(ids: string[]): Promise<void> {
 		const now = this.#now();
 		const prompts = await Promise.all(ids.map((id) => this.getPrompt(id)));
-		await this.#write(
-			`Delete ${ids.length === 1 ? prompts[0].name : `${ids.length} prompts`}`,
-			{ prompts: prompts.map((p) => ({ ...p, deletedAt: now, updatedAt: now })) }
-		);
+		await this.#write(`Delete ${ids.length === 1 ? prompts[0].name : `${ids.length} prompts`}`, {
+			prompts: prompts.map((p) => ({ ...p, deletedAt: now, updatedAt: now }))
+		});
 	}
 
 	/** Restores a trashed prompt; if its name was taken meanwhile it gets a free variant. */
