@@ -1,4 +1,13 @@
 import type { CliCommand } from '../types';
+import { validateCommand } from './validate';
+import { convertCommand } from './convert';
+import { relayCommand } from './relay';
+import { renderCommand } from './render';
 
 /** Every command the CLI offers, in the order `--help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [
+	validateCommand,
+	convertCommand,
+	relayCommand,
+	renderCommand
+];

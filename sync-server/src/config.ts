@@ -1,0 +1,57 @@
+/** @module Every limit and timing of the relay, named in one place. */
+
+/** Limits and timings of a relay; every field has a default in {@link DEFAULT_RELAY_CONFIG}. */
+export interface RelayConfig {
+	/** Largest WebSocket message accepted (bytes); larger closes that connection with 1009. */
+	maxMessageBytes: number;
+	/** Open WebSocket connections one token may hold at once (y-websocket: one socket = one room). */
+	maxConnectionsPerToken: number;
+	/** Rooms (documents) of one workspace open at once on this relay. */
+	maxRoomsPerWorkspace: number;
+	/** Open WebSocket connections on the whole relay. */
+	maxConnections: number;
+	/** Longest workspace id or document id in a room name (characters). */
+	maxIdLength: number;
+	/**
+	 * Incoming updates of a room are gathered for at most this long before one LevelDB write;
+	 * the relay applies and broadcasts them only after that write completes.
+	 */
+	persistBatchMs: number;
+	/** A pending batch reaching this many bytes is written at once, without waiting. */
+	persistBatchMaxBytes: number;
+	/** After this many stored updates in a room, its update log is compacted into one. */
+	compactAfterUpdates: number;
+	/** Interval of the WebSocket ping; a socket that missed one pong is terminated. */
+	pingIntervalMs: number;
+	/** Largest HTTP request body accepted by the REST router (bytes). */
+	maxHttpBodyBytes: number;
+}
+
+export const DEFAULT_RELAY_CONFIG: Readonly<RelayConfig> = Object.freeze({
+	maxMessageBytes: 4 * 1024 * 1024,
+	maxConnectionsPerToken: 64,
+	maxRoomsPerWorkspace: 20_000,
+	maxConnections: 10_000,
+	maxIdLength: 128,
+	persistBatchMs: 2,
+	persistBatchMaxBytes: 256 * 1024,
+	compactAfterUpdates: 500,
+	pingIntervalMs: 30_000,
+	maxHttpBodyBytes: 8 * 1024 * 1024
+});
+
+/** Merges overrides into the defaults; throws a clear error for a value that is not a positive number. */
+export function resolveRelayConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
+	const config: RelayConfig = { ...DEFAULT_RELAY_CONFIG, ...overrides };
+	for (const [key, value] of Object.entries(config)) {
+		if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+			throw new RangeError(
+				`relay config: ${key} must be a finite number >= 0, got ${String(value)}`
+			);
+		}
+		if (key !== 'persistBatchMs' && value === 0) {
+			throw new RangeError(`relay config: ${key} must be greater than 0`);
+		}
+	}
+	return config;
+}

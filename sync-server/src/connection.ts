@@ -1,0 +1,231 @@
+/**
+ * @module One client socket in one room: decodes y-websocket messages, enforces the role and
+ * the message limits, and closes only this socket on bad input.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { RawData, WebSocket } from 'ws';
+import type { TokenClaims } from './auth/token';
+import type { RelayConfig } from './config';
+import type { RelayLogger } from './logger';
+import {
+	CLOSE,
+	MESSAGE_AWARENESS,
+	MESSAGE_QUERY_AWARENESS,
+	MESSAGE_SYNC,
+	encodeRelayError
+} from './protocol';
+import type { Room, RoomMember } from './rooms/room';
+import { isNoopUpdate } from './rooms/update-check';
+
+/** Counters shared by every connection of a relay. */
+export interface RelayCounters {
+	droppedViewerWrites: number;
+	closedMalformed: number;
+	closedOversize: number;
+}
+
+/** A message the relay refuses; `code` is the WebSocket close code. */
+class ProtocolViolation extends Error {
+	constructor(
+		readonly code: number,
+		message: string
+	) {
+		super(message);
+	}
+}
+
+function toBytes(data: RawData): Uint8Array {
+	if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** Close reasons are limited to 123 bytes by RFC 6455. */
+function shortReason(reason: string): string {
+	return Buffer.byteLength(reason) <= 123
+		? reason
+		: Buffer.from(reason).subarray(0, 120).toString() + '...';
+}
+
+export class Connection implements RoomMember {
+	private chain: Promise<void>;
+	private closed = false;
+	private dropped = 0;
+
+	constructor(
+		private readonly ws: WebSocket,
+		private readonly room: Room,
+		private readonly claims: TokenClaims,
+		private readonly config: RelayConfig,
+		private readonly counters: RelayCounters,
+		private readonly logger: RelayLogger
+	) {
+		room.join(this);
+		ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+		this.chain = room.ready.then(
+			() => this.greet(),
+			(e: unknown) => {
+				this.logger.error('room failed to load', { room: room.name, error: String(e) });
+				this.close(CLOSE.internalError, 'relay could not load this document; retry later');
+			}
+		);
+	}
+
+	get readOnly(): boolean {
+		return this.claims.role === 'viewer';
+	}
+
+	send(message: Uint8Array): void {
+		if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+		this.ws.send(message, (err) => {
+			if (err) this.close(CLOSE.goingAway, 'send failed');
+		});
+	}
+
+	close(code: number, reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		this.ws.close(code, shortReason(reason));
+	}
+
+	/** Called once the socket closed, whoever closed it; returns the members left in the room. */
+	detach(): number {
+		this.closed = true;
+		return this.room.leave(this);
+	}
+
+	/** Sends sync step 1 (except to viewers, whose state the relay never takes) and awareness. */
+	private greet(): void {
+		if (!this.readOnly) {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_SYNC);
+			syncProtocol.writeSyncStep1(encoder, this.room.doc);
+			this.send(encoding.toUint8Array(encoder));
+		}
+		const states = this.room.awareness.getStates();
+		if (states.size > 0) this.send(this.awarenessMessage([...states.keys()]));
+	}
+
+	private awarenessMessage(clients: number[]): Uint8Array {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+		encoding.writeVarUint8Array(
+			encoder,
+			awarenessProtocol.encodeAwarenessUpdate(this.room.awareness, clients)
+		);
+		return encoding.toUint8Array(encoder);
+	}
+
+	private receive(data: RawData, isBinary: boolean): void {
+		if (this.closed) return;
+		const bytes = toBytes(data);
+		if (bytes.byteLength > this.config.maxMessageBytes) {
+			this.counters.closedOversize++;
+			this.close(
+				CLOSE.messageTooBig,
+				`message of ${bytes.byteLength} bytes exceeds the limit of ${this.config.maxMessageBytes}`
+			);
+			return;
+		}
+		if (!isBinary) {
+			this.reject(
+				new ProtocolViolation(CLOSE.unsupportedData, 'text frames are not supported; send binary')
+			);
+			return;
+		}
+		// Messages are handled strictly in order, after the room has loaded.
+		this.chain = this.chain.then(async () => {
+			if (this.closed) return;
+			try {
+				await this.handle(bytes);
+			} catch (e) {
+				this.reject(e);
+			}
+		});
+	}
+
+	private reject(e: unknown): void {
+		const violation =
+			e instanceof ProtocolViolation
+				? e
+				: new ProtocolViolation(
+						CLOSE.invalidPayload,
+						`malformed message: ${e instanceof Error ? e.message : String(e)}`
+					);
+		this.counters.closedMalformed++;
+		this.logger.warn('closing connection after a bad message', {
+			room: this.room.name,
+			user: this.claims.user,
+			code: violation.code,
+			reason: violation.message
+		});
+		this.close(violation.code, violation.message);
+	}
+
+	private async handle(bytes: Uint8Array): Promise<void> {
+		const decoder = decoding.createDecoder(bytes);
+		const type = decoding.readVarUint(decoder);
+		switch (type) {
+			case MESSAGE_SYNC:
+				return this.handleSync(decoder);
+			case MESSAGE_AWARENESS: {
+				const update = decoding.readVarUint8Array(decoder);
+				awarenessProtocol.applyAwarenessUpdate(this.room.awareness, update, this);
+				return;
+			}
+			case MESSAGE_QUERY_AWARENESS:
+				this.send(this.awarenessMessage([...this.room.awareness.getStates().keys()]));
+				return;
+			default:
+				throw new ProtocolViolation(CLOSE.unsupportedData, `unsupported message type ${type}`);
+		}
+	}
+
+	private async handleSync(decoder: decoding.Decoder): Promise<void> {
+		const syncType = decoding.readVarUint(decoder);
+		if (syncType === syncProtocol.messageYjsSyncStep1) {
+			const stateVector = decoding.readVarUint8Array(decoder);
+			// Only hand out state that is already durable.
+			while (!this.room.durable) await this.room.persisted();
+			const diff = Y.encodeStateAsUpdate(this.room.doc, stateVector);
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_SYNC);
+			encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+			encoding.writeVarUint8Array(encoder, diff);
+			this.send(encoding.toUint8Array(encoder));
+			return;
+		}
+		if (
+			syncType !== syncProtocol.messageYjsSyncStep2 &&
+			syncType !== syncProtocol.messageYjsUpdate
+		) {
+			throw new ProtocolViolation(
+				CLOSE.unsupportedData,
+				`unsupported sync message type ${syncType}`
+			);
+		}
+		const update = decoding.readVarUint8Array(decoder);
+		if (this.readOnly) {
+			if (!isNoopUpdate(this.room.doc, update)) this.dropViewerWrite();
+			return;
+		}
+		Y.applyUpdate(this.room.doc, update, this);
+	}
+
+	private dropViewerWrite(): void {
+		this.dropped++;
+		this.counters.droppedViewerWrites++;
+		this.send(
+			encodeRelayError({
+				code: 'read_only',
+				message: `role "viewer" cannot change documents; the update was dropped`,
+				room: this.room.name,
+				dropped: this.dropped
+			})
+		);
+	}
+}
