@@ -8,7 +8,14 @@ const config = {
 		runes: true
 	},
 	kit: {
-		adapter: adapter({ fallback: 'index.html', strict: false }),
+		// BUILD_DIR / KIT_OUT_DIR let several builds run side by side (parallel test runs).
+		adapter: adapter({
+			pages: process.env.BUILD_DIR ?? 'build',
+			assets: process.env.BUILD_DIR ?? 'build',
+			fallback: 'index.html',
+			strict: false
+		}),
+		outDir: process.env.KIT_OUT_DIR ?? '.svelte-kit',
 		// Absolute asset paths: relative `./_app` paths 404 on deep links served by the service worker.
 		paths: { relative: false },
 		serviceWorker: { register: false },

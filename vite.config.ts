@@ -2,11 +2,15 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
 
+// Must match svelte.config.js: KIT_OUT_DIR lets parallel builds use separate folders.
+const kitOutDir = process.env.KIT_OUT_DIR ?? '.svelte-kit';
+
 export default defineConfig({
 	plugins: [
 		sveltekit(),
 		SvelteKitPWA({
 			strategies: 'generateSW',
+			outDir: `${kitOutDir}/output`,
 			registerType: 'prompt',
 			injectRegister: false,
 			manifest: {
@@ -36,6 +40,7 @@ export default defineConfig({
 			},
 			kit: {
 				adapterFallback: 'index.html',
+				outDir: kitOutDir,
 				spa: { fallbackMapping: '/' }
 			}
 		})

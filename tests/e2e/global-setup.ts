@@ -10,9 +10,10 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-	if (!existsSync('build/index.html'))
-		throw new Error('build/ is missing: run `npm run build` before the e2e tests');
-	const server = await startStaticServer({ root: 'build', port: 0 });
+	const root = process.env.BUILD_DIR ?? 'build';
+	if (!existsSync(`${root}/index.html`))
+		throw new Error(`${root}/ is missing: run \`npm run build\` before the e2e tests`);
+	const server = await startStaticServer({ root, port: 0 });
 	project.provide('appUrl', server.url);
 	return () => server.close();
 }

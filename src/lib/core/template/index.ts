@@ -1,0 +1,19 @@
+/** @module Safe Jinja templates: parse, lint, variables, composition, rendering (in workers), trace and chat helpers. */
+export * from './types';
+export { TemplateError, serializeError, deserializeError, type SerializedError } from './errors';
+export { parseTemplate, type ParsedTemplate, type ParseOptions } from './parse';
+export { checkTemplate } from './lint';
+export { isUnsafeName } from './validate';
+export { extractVariables, analyzeVariables } from './variables';
+export { resolveIncludes, includeKey, describeRef, type ResolveIncludesOptions } from './includes';
+export { renderRequest, renderWithTrace, effectiveLimits } from './render';
+export { fewShotText, fewShotMessages, findFewShotSet, type FewShotTextOptions } from './fewshot';
+export {
+	startConversation,
+	continueConversation,
+	appendAssistantReply,
+	windowConversation
+} from './conversation';
+export { createWorkerRenderer, handleRenderMessage, type Renderer } from './renderer';
+// Platform renderers are imported from their own files: './node-renderer' (Node) and
+// './web-renderer' (browser), so neither platform bundles the other's worker code.
