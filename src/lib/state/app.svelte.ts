@@ -23,6 +23,8 @@ class AppState {
 	projects = $state<Project[]>([]);
 	toasts = $state<Toast[]>([]);
 	author = $state('');
+	/** True while the start-up full-text index is being built (results may be partial). */
+	indexing = $state(true);
 	#toastId = 0;
 
 	tags = $derived([...new Set(this.prompts.flatMap((p) => p.tags))].sort());
@@ -59,6 +61,7 @@ class AppState {
 			core.events.on('library:replaced', () => void this.reload());
 			await this.reload();
 			this.status = { state: 'ready' };
+			void core.searchIndexed.then(() => (this.indexing = false));
 		} catch (e) {
 			this.fail(e);
 		}

@@ -171,3 +171,26 @@ describe('search tolerance', () => {
 		expect(core.search.search('vegetarain').map((h) => h.name)).toEqual(['recipe']);
 	});
 });
+
+describe('background indexing', () => {
+	it('lists every prompt at once and finds text once indexing completes', async () => {
+		for (let i = 0; i < 30; i++)
+			await core.library.createPrompt({ name: `p-${i}`, content: i === 29 ? 'needle' : 'hay' });
+		const prompts = await core.library.listPrompts();
+		const done = core.search.rebuildInBackground(prompts, [], 10);
+		expect(core.search.search('')).toHaveLength(30);
+		expect(core.search.pending).toBe(30);
+		await done;
+		expect(core.search.pending).toBe(0);
+		expect(core.search.search('needle').map((h) => h.name)).toEqual(['p-29']);
+	});
+
+	it('keeps an edit made while indexing is still running', async () => {
+		const p = await core.library.createPrompt({ name: 'early', content: 'old words' });
+		const done = core.search.rebuildInBackground(await core.library.listPrompts(), [], 1);
+		await core.library.updatePrompt(p.id, { content: 'fresh words' });
+		await done;
+		expect(core.search.search('fresh').map((h) => h.name)).toEqual(['early']);
+		expect(core.search.search('old')).toHaveLength(0);
+	});
+});

@@ -68,7 +68,8 @@ export class FullTextIndex {
 			tokenize,
 			searchOptions: {
 				boost: { name: 4, tags: 2, description: 1.5 },
-				prefix: true,
+				// As-you-type: only the last word is a prefix, and only once it has 3 letters.
+				prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
 				combineWith: 'AND'
 			}
 		});
@@ -80,6 +81,8 @@ export class FullTextIndex {
 
 	/** Replaces the whole index (start-up or after an import). */
 	rebuild(prompts: Prompt[], folders: Folder[]): void {
+		this.#generation++;
+		this.#pendingCount = 0;
 		this.#mini = FullTextIndex.#create();
 		this.#facts.clear();
 		this.setFolders(folders);
@@ -90,6 +93,36 @@ export class FullTextIndex {
 			this.#facts.set(p.id, this.#factsOf(p));
 		}
 		this.#mini.addAll(docs);
+	}
+
+	/** Documents still waiting to be indexed by `rebuildInBackground` (0 when search is complete). */
+	get pending(): number {
+		return this.#pendingCount;
+	}
+	#pendingCount = 0;
+	#generation = 0;
+
+	/**
+	 * Like `rebuild`, but indexes in chunks, yielding between them so a large library opens at
+	 * once: listing and filters work immediately, text matches fill in as indexing proceeds.
+	 */
+	async rebuildInBackground(prompts: Prompt[], folders: Folder[], chunk = 500): Promise<void> {
+		const generation = ++this.#generation;
+		this.#mini = FullTextIndex.#create();
+		this.#facts.clear();
+		this.setFolders(folders);
+		const live = prompts.filter((p) => p.deletedAt === null);
+		for (const p of live) this.#facts.set(p.id, this.#factsOf(p));
+		this.#pendingCount = live.length;
+		for (let i = 0; i < live.length; i += chunk) {
+			await new Promise((resolve) => setTimeout(resolve, 0));
+			// A newer rebuild or an edit-driven upsert supersedes this one.
+			if (generation !== this.#generation) return;
+			for (const p of live.slice(i, i + chunk)) {
+				if (this.#facts.has(p.id) && !this.#mini.has(p.id)) this.#mini.add(this.#doc(p));
+			}
+			this.#pendingCount = Math.max(0, live.length - i - chunk);
+		}
 	}
 
 	setFolders(folders: Folder[]): void {
@@ -110,17 +143,15 @@ export class FullTextIndex {
 	}
 
 	remove(id: string): void {
-		if (this.#facts.has(id)) {
-			this.#mini.discard(id);
-			this.#facts.delete(id);
-		}
+		if (this.#mini.has(id)) this.#mini.discard(id);
+		this.#facts.delete(id);
 	}
 
 	/**
 	 * Prompts matching `query` and `filters`, best first. An empty query lists every prompt
 	 * that passes the filters, most recently updated first.
 	 */
-	search(query: string, filters: SearchFilters = {}, limit = 200): SearchHit[] {
+	search(query: string, filters: SearchFilters = {}, limit = 50): SearchHit[] {
 		const q = query.trim();
 		if (!q) {
 			return [...this.#facts.entries()]

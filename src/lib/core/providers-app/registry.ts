@@ -1,0 +1,21 @@
+/** @module The contract between configured providers (settings, key vault) and their users. */
+import type { LlmProvider, ProviderSettings } from '../providers/index';
+
+/** A provider the user configured: settings plus whether an API key is stored for it. */
+export interface ProviderConfig {
+	id: string;
+	name: string;
+	kind: ProviderSettings['kind'];
+	baseUrl?: string;
+	hasKey: boolean;
+}
+
+export interface ProviderRegistry {
+	list(): Promise<ProviderConfig[]>;
+	/**
+	 * The provider for a model spec such as `openai:gpt-4o-mini` or `<configId>:<model>`,
+	 * with its API key decrypted from the vault. Throws a specific error when the provider is
+	 * not configured or its key is locked.
+	 */
+	resolve(modelSpec: string): Promise<{ provider: LlmProvider; model: string; config: ProviderConfig }>;
+}
