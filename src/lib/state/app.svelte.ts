@@ -37,6 +37,11 @@ class AppState {
 		try {
 			const core = await openAppCore({
 				author: () => this.author,
+				onBlocked: () =>
+					this.toast(
+						'Promptloom is waiting for another tab that runs an older version: close or reload the other Promptloom tabs.',
+						'error'
+					),
 				onVersionChange: () =>
 					this.fail(
 						new PromptloomError(
