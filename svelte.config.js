@@ -1,5 +1,29 @@
-import adapter from '@sveltejs/adapter-static';
+import staticAdapter from '@sveltejs/adapter-static';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+const kitOutDir = process.env.KIT_OUT_DIR ?? '.svelte-kit';
+
+/**
+ * adapter-static, after moving a service worker that the PWA plugin wrote beside the client
+ * files (it does so when the kit outDir is not the default) into them.
+ * @param {Parameters<typeof staticAdapter>[0]} options
+ * @returns {import('@sveltejs/kit').Adapter}
+ */
+function adapter(options) {
+	const inner = staticAdapter(options);
+	return {
+		...inner,
+		async adapt(builder) {
+			const output = `${kitOutDir}/output`;
+			if (existsSync(`${output}/sw.js`))
+				for (const f of readdirSync(output))
+					if (f === 'sw.js' || /^workbox-.*\.js$/.test(f))
+						renameSync(`${output}/${f}`, `${output}/client/${f}`);
+			return inner.adapt(builder);
+		}
+	};
+}
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -15,7 +39,7 @@ const config = {
 			fallback: 'index.html',
 			strict: false
 		}),
-		outDir: process.env.KIT_OUT_DIR ?? '.svelte-kit',
+		outDir: kitOutDir,
 		// Absolute asset paths: relative `./_app` paths 404 on deep links served by the service worker.
 		paths: { relative: false },
 		serviceWorker: { register: false },

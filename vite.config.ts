@@ -10,7 +10,8 @@ export default defineConfig({
 		sveltekit(),
 		SvelteKitPWA({
 			strategies: 'generateSW',
-			outDir: `${kitOutDir}/output`,
+			// With a custom kit outDir the worker lands in output/; svelte.config.js moves it.
+			...(kitOutDir !== '.svelte-kit' ? { outDir: `${kitOutDir}/output` } : {}),
 			registerType: 'prompt',
 			injectRegister: false,
 			manifest: {

@@ -108,6 +108,20 @@ describe('the prompt library in the browser', () => {
 		expect(pageErrors(page)).toEqual([]);
 	});
 
+	it('starts from example prompts and files one into a folder by drag and drop', async () => {
+		const page = await openApp(context);
+		await page.getByRole('button', { name: 'Load example prompts' }).click();
+		const results = page.getByRole('list', { name: 'Prompts' }).locator('li');
+		await expect.poll(() => results.count()).toBeGreaterThan(5);
+		await newFolder(page, 'Favourites');
+		const first = results.first();
+		const name = await first.getAttribute('data-prompt');
+		await first.dragTo(page.locator('[data-folder="Favourites"]'));
+		await page.locator('[data-folder="Favourites"]').click();
+		await expect.poll(() => results.count()).toBe(1);
+		expect(await results.first().getAttribute('data-prompt')).toBe(name);
+	});
+
 	it('keeps every keystroke across a reload, and a duplicate name is refused', async () => {
 		const page = await openApp(context);
 		await createPrompt(page, 'draft', '');
