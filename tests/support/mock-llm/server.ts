@@ -353,6 +353,18 @@ export async function startMockLlm(options: MockLlmOptions = {}): Promise<MockLl
 	}
 
 	const server = createServer((req, res) => {
+		// Real providers answer browsers with CORS headers; so does this stand-in.
+		res.setHeader('access-control-allow-origin', '*');
+		res.setHeader('access-control-expose-headers', 'retry-after');
+		if (req.method === 'OPTIONS') {
+			res.writeHead(204, {
+				'access-control-allow-methods': 'GET, POST, OPTIONS',
+				'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+				'access-control-max-age': '600'
+			});
+			res.end();
+			return;
+		}
 		void handle(req, res).catch(() => {
 			if (!res.headersSent) sendJson(res, 500, { error: { message: 'mock server crashed' } });
 			else res.destroy();

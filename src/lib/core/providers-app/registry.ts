@@ -8,6 +8,10 @@ export interface ProviderConfig {
 	kind: ProviderSettings['kind'];
 	baseUrl?: string;
 	hasKey: boolean;
+	/** How the stored key is protected, when there is one. */
+	keyScheme?: 'device' | 'passphrase';
+	/** Models offered for this provider in pickers (`<id>:<model>` specs). */
+	models?: string[];
 }
 
 export interface ProviderRegistry {
@@ -17,5 +21,7 @@ export interface ProviderRegistry {
 	 * with its API key decrypted from the vault. Throws a specific error when the provider is
 	 * not configured or its key is locked.
 	 */
-	resolve(modelSpec: string): Promise<{ provider: LlmProvider; model: string; config: ProviderConfig }>;
+	resolve(
+		modelSpec: string
+	): Promise<{ provider: LlmProvider; model: string; config: ProviderConfig }>;
 }

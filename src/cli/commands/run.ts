@@ -1,0 +1,233 @@
+/** @module `promptloom run <prompt-file> --model <provider:model>`: renders a prompt and calls a model. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { isPromptloomError } from '../../lib/core/model/errors';
+import { ROLES, type ChatRole } from '../../lib/core/model/prompt';
+import { ProviderError, providerFromEnv, type ChatResult } from '../../lib/core/providers/index';
+import { TemplateError } from '../../lib/core/template/errors';
+import { startConversation } from '../../lib/core/template/conversation';
+import { createNodeRenderer } from '../../lib/core/template/node-renderer';
+import type { ChatMessageTemplate } from '../../lib/core/template/types';
+import type { CliCommand, CliIO } from '../types';
+
+const USAGE = `Usage: promptloom run <prompt-file> --model <provider:model> [options]
+
+Renders a prompt template (safely, in a worker thread) and sends it to a model. The answer streams
+to stdout; a trailer with the model, token usage, cost and latency goes to stderr, so
+\`promptloom run … > answer.txt\` keeps only the answer.
+
+The provider comes from the environment:
+  openai:<model>, <custom-id>:<model>  OPENAI_BASE_URL, OPENAI_API_KEY
+  anthropic:<model>                    ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY
+  gemini:<model>                       GEMINI_BASE_URL, GEMINI_API_KEY (or GOOGLE_API_KEY)
+  ollama:<model>                       OLLAMA_BASE_URL or OLLAMA_HOST
+  openrouter:, vllm:, lmstudio:, llamacpp:  their usual URLs (OPENROUTER_API_KEY)
+
+Options:
+  --model <spec>       Required. provider:model, e.g. openai:gpt-4o-mini, ollama:llama3:8b
+  --vars <vars.json>   Variables as a JSON object
+  --chat               The file is a JSON or YAML list of {role, content} messages (each content
+                       is a template); otherwise the whole file is one user message
+  --trim-blocks        Jinja2 trim_blocks
+  --lstrip-blocks      Jinja2 lstrip_blocks
+  --temperature <t>    Sampling temperature (0–2)
+  --max-tokens <n>     Most output tokens
+  --format text|json   text (default): stream the answer; json: print one JSON object
+                       {output, model, usage, costUsd, latencyMs, finishReason} when done
+  -h, --help           Show this help
+
+Trailer (stderr): "-- <provider>:<model> · <in> in / <out> out tokens · $<cost> · <ms> ms"
+("~" before the token counts when the server did not report usage; "price unknown" for models
+missing from the price table).
+
+Exit status:
+  0  the model answered
+  1  template error (<file>:<line>:<column>: message), render limit, unreadable file or vars,
+     or a provider error (bad key, unknown model, rate limit after retries, timeout, network)
+  2  usage error (missing --model, bad option)
+`;
+
+class InputError extends Error {}
+
+async function readText(io: CliIO, file: string, what: string): Promise<string> {
+	try {
+		return await readFile(resolve(io.cwd, file), 'utf8');
+	} catch (e) {
+		const code = (e as NodeJS.ErrnoException).code;
+		throw new InputError(
+			`cannot read ${what} "${file}": ${code === 'ENOENT' ? 'no such file' : String(code ?? e)}`
+		);
+	}
+}
+
+async function readVars(io: CliIO, file: string): Promise<Record<string, unknown>> {
+	const text = await readText(io, file, 'vars file');
+	let data: unknown;
+	try {
+		data = JSON.parse(text);
+	} catch (e) {
+		throw new InputError(`bad vars file "${file}": ${(e as Error).message}`);
+	}
+	if (typeof data !== 'object' || data === null || Array.isArray(data))
+		throw new InputError(`bad vars file "${file}": expected a JSON object of name → value`);
+	return data as Record<string, unknown>;
+}
+
+function readChat(text: string, file: string): ChatMessageTemplate[] {
+	let data: unknown;
+	try {
+		data = parseYaml(text);
+	} catch (e) {
+		throw new InputError(`bad chat file "${file}": ${(e as Error).message}`);
+	}
+	if (!Array.isArray(data) || data.length === 0)
+		throw new InputError(`bad chat file "${file}": expected a list of {role, content} messages`);
+	return data.map((m: unknown, i) => {
+		const msg = m as { role?: unknown; content?: unknown } | null;
+		if (!msg || !ROLES.includes(msg.role as ChatRole) || typeof msg.content !== 'string')
+			throw new InputError(
+				`bad chat file "${file}": message ${i + 1} needs a role (${ROLES.join(', ')}) and a string content`
+			);
+		return { role: msg.role as ChatRole, content: msg.content };
+	});
+}
+
+function numberOption(value: string | undefined, name: string): number | undefined {
+	if (value === undefined) return undefined;
+	const n = Number(value);
+	if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${name} must be a number`);
+	return n;
+}
+
+class UsageError extends Error {}
+
+/** The stderr trailer: model, usage, cost and latency of the call. */
+export function formatTrailer(spec: string, r: ChatResult): string {
+	const approx = r.usage.estimated ? '~' : '';
+	const cost = r.costUsd === null ? 'price unknown' : `$${r.costUsd.toFixed(6)}`;
+	return `-- ${spec} · ${approx}${r.usage.inputTokens} in / ${approx}${r.usage.outputTokens} out tokens · ${cost} · ${Math.round(r.latencyMs)} ms\n`;
+}
+
+export const runCommand: CliCommand = {
+	name: 'run',
+	summary: 'Render a prompt and send it to a model (prints the answer, usage and cost)',
+	usage: USAGE,
+	async run(args, io) {
+		let values;
+		let positionals;
+		let temperature: number | undefined;
+		let maxTokens: number | undefined;
+		try {
+			({ values, positionals } = parseArgs({
+				args,
+				allowPositionals: true,
+				options: {
+					model: { type: 'string' },
+					vars: { type: 'string' },
+					chat: { type: 'boolean', default: false },
+					'trim-blocks': { type: 'boolean', default: false },
+					'lstrip-blocks': { type: 'boolean', default: false },
+					temperature: { type: 'string' },
+					'max-tokens': { type: 'string' },
+					format: { type: 'string', default: 'text' }
+				}
+			}));
+			if (positionals.length !== 1) throw new UsageError('expected one <prompt-file>');
+			if (!values.model) throw new UsageError('--model <provider:model> is required');
+			if (values.format !== 'text' && values.format !== 'json')
+				throw new UsageError(`--format must be "text" or "json", got "${values.format}"`);
+			temperature = numberOption(values.temperature, '--temperature');
+			maxTokens = numberOption(values['max-tokens'], '--max-tokens');
+			if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 1))
+				throw new UsageError('--max-tokens must be a positive integer');
+		} catch (e) {
+			io.stderr(`promptloom run: ${(e as Error).message}\n\n${USAGE}`);
+			return 2;
+		}
+		const file = positionals[0];
+		const spec = values.model;
+		const json = values.format === 'json';
+		let provider;
+		let model;
+		try {
+			({ provider, model } = providerFromEnv(spec, io.env));
+		} catch (e) {
+			io.stderr(`promptloom run: ${(e as Error).message}\n`);
+			return 2;
+		}
+		const renderer = createNodeRenderer();
+		try {
+			const source = await readText(io, file, 'prompt file');
+			const variables = values.vars ? await readVars(io, values.vars) : {};
+			const options = {
+				trimBlocks: values['trim-blocks'],
+				lstripBlocks: values['lstrip-blocks']
+			};
+			const rendered = await renderer.render(
+				values.chat
+					? { messages: readChat(source, file), variables, options }
+					: { template: source, variables, options }
+			);
+			renderer.dispose();
+			for (const w of rendered.warnings) io.stderr(`warning: ${w.message}\n`);
+			let streamed = '';
+			const result = await provider.chat(
+				{ model, messages: startConversation(rendered), temperature, maxTokens },
+				json
+					? { stream: false }
+					: {
+							onDelta: (d) => {
+								streamed += d;
+								io.stdout(d);
+							}
+						}
+			);
+			if (json) {
+				io.stdout(
+					JSON.stringify(
+						{
+							output: result.text,
+							model: result.model,
+							usage: result.usage,
+							costUsd: result.costUsd,
+							latencyMs: Math.round(result.latencyMs),
+							finishReason: result.finishReason
+						},
+						null,
+						2
+					) + '\n'
+				);
+			} else {
+				if (streamed === '' && result.text !== '') io.stdout(result.text);
+				if (!result.text.endsWith('\n')) io.stdout('\n');
+			}
+			io.stderr(formatTrailer(spec, result));
+			return 0;
+		} catch (e) {
+			if (e instanceof InputError) {
+				io.stderr(`promptloom run: ${e.message}\n`);
+				return 1;
+			}
+			if (e instanceof TemplateError && e.code === 'template_syntax' && e.line !== undefined) {
+				io.stderr(
+					`${file}:${e.line}:${e.column}: ${e.message.replace(/line \d+, column \d+: /, '')}\n`
+				);
+				return 1;
+			}
+			if (e instanceof ProviderError) {
+				if (e.partialText) io.stdout('\n');
+				io.stderr(`promptloom run: ${e.message}\n`);
+				return 1;
+			}
+			if (isPromptloomError(e)) {
+				io.stderr(`promptloom run: ${e.message}\n`);
+				return 1;
+			}
+			throw e;
+		} finally {
+			renderer.dispose();
+		}
+	}
+};
