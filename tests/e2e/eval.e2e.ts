@@ -1,0 +1,272 @@
+/**
+ * Evaluation in Chromium: a provider configured in Settings (the test LLM server behind a CORS
+ * gateway), two committed versions, a CSV dataset, a run on two models with progress and cost, a
+ * reload mid-run and a resume, the sandboxed JavaScript scorer (escape attempts and time limit),
+ * human review, and the A/B verdict.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { launchBrowser, openApp, pageErrors } from './browser';
+
+const SCREENSHOTS = process.env.EVAL_SCREENSHOTS;
+
+/** The test LLM server sends no CORS headers; this pass-through adds them (hosted APIs send them). */
+function startCorsGateway(target: string): Promise<{ url: string; server: Server }> {
+	const server = createServer((req, res) => {
+		const cors = {
+			'access-control-allow-origin': '*',
+			'access-control-allow-headers': '*',
+			'access-control-allow-methods': 'GET, POST, OPTIONS'
+		};
+		if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+		const upstream = request(
+			new URL(req.url ?? '/', target),
+			{ method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+			(up) => {
+				res.writeHead(up.statusCode ?? 502, { ...up.headers, ...cors });
+				up.pipe(res);
+				up.on('error', () => res.destroy());
+			}
+		);
+		upstream.on('error', () => res.destroy());
+		req.pipe(upstream);
+	});
+	return new Promise((resolve) =>
+		server.listen(0, '127.0.0.1', () =>
+			resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })
+		)
+	);
+}
+
+let browser: Browser;
+let context: BrowserContext;
+let gateway: { url: string; server: Server };
+beforeAll(async () => {
+	browser = await launchBrowser();
+	gateway = await startCorsGateway(inject('llmUrl'));
+});
+afterAll(async () => {
+	await browser.close();
+	gateway.server.closeAllConnections();
+	await new Promise((r) => gateway.server.close(r));
+});
+beforeEach(async () => {
+	context = await browser.newContext();
+});
+afterEach(async () => {
+	await context.close();
+});
+
+async function screenshot(page: Page, name: string) {
+	if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+const saved = (page: Page) =>
+	expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
+
+async function commit(page: Page, message: string) {
+	const head = page.getByTestId('head-id');
+	const before = (await head.count()) ? await head.textContent() : null;
+	await page.getByRole('button', { name: 'Commit', exact: true }).click();
+	await page.getByRole('dialog').getByLabel('Commit message').fill(message);
+	await page.getByRole('dialog').getByRole('button', { name: 'Commit' }).click();
+	await expect
+		.poll(async () => ((await head.count()) ? await head.textContent() : null))
+		.not.toBe(before);
+}
+
+async function setTemplate(page: Page, text: string) {
+	await page.getByLabel('Prompt template').click();
+	await page.keyboard.press('Control+A');
+	await page.keyboard.type(text);
+	await saved(page);
+}
+
+const CITIES = [
+	'Paris',
+	'Rome',
+	'Oslo',
+	'Lima',
+	'Cairo',
+	'Tokyo',
+	'Quito',
+	'Dakar',
+	'Hanoi',
+	'Bern'
+];
+const CSV = [
+	'city,good,meh,expected',
+	// v1 answers `good` (always the expected city); v2 answers `meh` (right on 2 rows out of 10).
+	...CITIES.map((c, i) => `${c},${c},${i < 2 ? c : c.toLowerCase() + '?'},${c}`)
+].join('\n');
+
+/** Scorer code that reports every escape route it can still reach; loops forever on Oslo. */
+const ESCAPE_CODE = [
+	"if (context.vars.city === 'Oslo') { while (true) {} }",
+	'const open = [];',
+	"for (const n of ['fetch', 'XMLHttpRequest', 'WebSocket', 'indexedDB', 'importScripts', 'caches', 'EventSource', 'Worker', 'BroadcastChannel']) {",
+	'  let o = globalThis; while (o) { if (Object.prototype.hasOwnProperty.call(o, n) && o[n] !== undefined) open.push(n); o = Object.getPrototypeOf(o); }',
+	'}',
+	"try { (() => {}).constructor('return 1')(); open.push('Function'); } catch (e) {}",
+	"try { (async () => {}).constructor('return 1'); open.push('AsyncFunction'); } catch (e) {}",
+	"try { globalThis.eval('1'); open.push('eval'); } catch (e) {}",
+	"try { setTimeout('1'); open.push('string timer'); } catch (e) {}",
+	"return { pass: open.length === 0, score: open.length ? 0 : 1, reason: 'reachable: ' + (open.join(',') || 'nothing') };"
+].join('\n');
+
+describe('evaluation in the browser', () => {
+	it('imports a CSV, runs two versions on two models, resumes after a reload and shows the A/B verdict', async () => {
+		const page = await openApp(context, '/settings');
+		// The "works offline" banner can cover buttons at the bottom of the page: dismiss it.
+		await page.addLocatorHandler(page.getByTestId('offline-ready'), (banner) =>
+			banner.getByRole('button', { name: 'OK' }).click()
+		);
+		// 1. A provider through the Settings page: the test server, OpenAI format.
+		await page.getByRole('button', { name: '+ Add provider' }).click();
+		const form = page.getByRole('form', { name: 'Add provider' });
+		await form.getByLabel('Kind').selectOption({ label: 'OpenAI-compatible server' });
+		await form.getByLabel('Name', { exact: true }).fill('Mock');
+		await form.getByLabel('Id', { exact: true }).fill('mock');
+		await form.getByLabel('Base URL').fill(`${gateway.url}/v1`);
+		await form.getByLabel('Models').fill('gpt-4o-mini, gpt-4.1-nano');
+		await form.getByLabel('API key').fill('sk-e2e-eval');
+		await form.getByRole('button', { name: 'Add provider' }).click();
+		await page.locator('[data-provider="mock"]').waitFor();
+
+		// 2. A prompt with two committed versions.
+		await page.getByRole('link', { name: 'All prompts' }).click();
+		await page.getByRole('button', { name: '+ Text prompt' }).click();
+		await page.getByRole('dialog').getByLabel(/Name/).fill('capital');
+		await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+		await expect.poll(() => page.getByTestId('prompt-name').textContent()).toBe('capital');
+		await setTemplate(page, 'Capital city {{ city }}? reply with exactly: {{ good }}');
+		await commit(page, 'v1 good');
+		await setTemplate(page, 'Capital city {{ city }}? reply with exactly: {{ meh }}');
+		await commit(page, 'v2 meh');
+
+		// 3. Datasets: a broken CSV lists its row-level problems; the good one imports with mapping.
+		await page.getByRole('link', { name: 'Datasets' }).click();
+		await page.getByLabel('Dataset file').setInputFiles({
+			name: 'broken.csv',
+			mimeType: 'text/csv',
+			buffer: Buffer.from('city,good\nParis,Paris\nRome\nOslo,Oslo,extra\n')
+		});
+		const problems = page.getByRole('alert').filter({ hasText: 'cannot be imported' });
+		await expect.poll(() => problems.locator('tbody tr').count()).toBe(2);
+		expect(await problems.textContent()).toMatch(/expected 2 fields, found 1/);
+		await page.getByLabel('Dataset file').setInputFiles({
+			name: 'cities.csv',
+			mimeType: 'text/csv',
+			buffer: Buffer.from(CSV)
+		});
+		expect(await page.getByLabel('Role of expected').inputValue()).toBe('expected');
+		await page.getByRole('button', { name: 'Import 10 rows' }).click();
+		await page.waitForURL(/\/datasets\/[^/]+$/);
+		await expect.poll(() => page.locator('tr[data-row]').count()).toBe(10);
+		// Inline editing: add a column and remove it again.
+		await page.getByLabel('New column name').fill('note');
+		await page.getByRole('button', { name: '+ Column' }).click();
+		await page.locator('th[data-column="note"]').waitFor();
+		await page.getByTitle('Remove column note').click();
+		await expect.poll(() => page.locator('th[data-column="note"]').count()).toBe(0);
+		await screenshot(page, 'eval-dataset');
+
+		// 4. A new evaluation: both versions × the dataset × two models, equals + sandboxed JS.
+		await page.getByRole('link', { name: 'Evaluations' }).click();
+		await page.getByRole('link', { name: '+ New evaluation' }).click();
+		await page.getByLabel('Evaluation name').fill('capitals');
+		await page.getByLabel('Prompt', { exact: true }).selectOption({ label: 'capital' });
+		const versions = page.getByRole('checkbox', { name: /^Use capital@/ });
+		await expect.poll(() => versions.count()).toBe(2);
+		await versions.nth(0).check();
+		await versions.nth(1).check();
+		await page.getByLabel('Model 1').fill('mock:gpt-4o-mini');
+		await page.getByRole('button', { name: '+ Model' }).click();
+		await page.getByLabel('Model 2').fill('mock:gpt-4.1-nano');
+		await page.getByRole('button', { name: '+ Scorer' }).click();
+		await page.getByLabel('Scorer 2', { exact: true }).selectOption('javascript');
+		await page.getByLabel('Value of scorer 2').fill(ESCAPE_CODE);
+		await page.getByLabel('Concurrency').fill('2');
+		await page.getByRole('button', { name: 'Estimate cost' }).click();
+		await expect
+			.poll(() => page.getByTestId('estimate').textContent())
+			.toMatch(/40 calls · ~\$0\.0/);
+		expect(await page.getByTestId('estimate-assumption').textContent()).toMatch(
+			/assumes 256 output tokens per call/
+		);
+		await screenshot(page, 'eval-new');
+
+		// A 429 storm (Retry-After: 1 s) keeps the first calls waiting: reload in the middle.
+		await fetch(`${inject('llmUrl')}/__mock/failures`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(Array.from({ length: 6 }, () => ({ type: 'rate_limit', retryAfter: 1 })))
+		});
+		await page.getByRole('button', { name: 'Start evaluation' }).click();
+		await page.waitForURL(/\/evals\/[^/]+$/);
+		await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('running');
+		const url = page.url();
+		await page.reload();
+		await page.locator('main').getByText('Opening your library…').waitFor({ state: 'detached' });
+		expect(page.url()).toBe(url);
+		await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('interrupted');
+		await page.getByRole('button', { name: 'Resume' }).click();
+
+		// Live progress: counts and cost move until all 40 cases are done.
+		const seen = new Set<string>();
+		await expect
+			.poll(
+				async () => {
+					seen.add((await page.getByTestId('run-done').textContent()) ?? '');
+					return page.getByTestId('run-status').textContent();
+				},
+				{ timeout: 60000, interval: 100 }
+			)
+			.toBe('completed');
+		expect(await page.getByTestId('run-done').textContent()).toBe('40 / 40');
+		expect(await page.getByTestId('run-completed').textContent()).toBe('✓ 40 completed');
+		expect(await page.getByTestId('run-cost').textContent()).toMatch(/^\$0\.0\d*[1-9]\d* so far$/);
+		expect(await page.getByTestId('run-tokens').textContent()).toMatch(/[1-9][\d,]* tokens/);
+		await screenshot(page, 'eval-run');
+
+		// Per-version aggregates: v1 passes everywhere but Oslo (the JS time limit); v2 on Paris and Rome.
+		const agg = page.getByRole('table', { name: 'Version' });
+		await expect.poll(() => agg.locator('tbody tr').count()).toBe(2);
+		const rates = await agg.locator('tbody tr td:nth-child(5)').allTextContents();
+		expect(rates.sort()).toEqual(['20.0%', '90.0%']);
+		expect(await page.getByRole('table', { name: 'Model' }).locator('tbody tr').count()).toBe(2);
+
+		// The sandbox: nothing reachable from scorer code; the infinite loop hits the time limit.
+		await page.getByLabel('Search results').fill('Paris');
+		const parisScore = page.locator('tr[data-result] .score', { hasText: 'javascript' }).first();
+		expect(await parisScore.getAttribute('title')).toBe('reachable: nothing');
+		await page.getByLabel('Search results').fill('Oslo');
+		const osloScore = page.locator('tr[data-result] .score', { hasText: 'javascript' }).first();
+		expect(await osloScore.getAttribute('title')).toMatch(/exceeded its time limit of 1000 ms/);
+		await page.getByLabel('Search results').fill('');
+
+		// Side by side and human review.
+		await page.getByRole('button', { name: 'Side by side' }).click();
+		await expect
+			.poll(() => page.getByRole('table', { name: 'Side by side' }).locator('tbody tr').count())
+			.toBe(20);
+		await page.getByRole('button', { name: 'Review' }).click();
+		const first = page.locator('tr[data-review]').first();
+		await first.getByLabel('Comment').fill('spot on');
+		await first.getByTitle('Thumbs up').click();
+		await expect.poll(() => first.textContent()).toMatch(/thumbs up: spot on/);
+
+		// The A/B verdict.
+		await page.getByRole('link', { name: 'A/B compare' }).click();
+		const verdict = page.getByTestId('verdict');
+		await expect
+			.poll(() => verdict.textContent())
+			.toMatch(/^capital@\w+ is better, p<0\.001, [+-]0\.\d\d \[/);
+		expect(await page.getByTestId('paired-n').textContent()).toBe('20');
+		expect(Number(await page.getByTestId('effect-size').textContent())).not.toBe(0);
+		await screenshot(page, 'eval-compare');
+		expect(pageErrors(page)).toEqual([]);
+	});
+});

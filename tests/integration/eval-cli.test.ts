@@ -1,0 +1,163 @@
+/** `promptloom eval` end to end through main(): a promptfoo config in a temp folder, the test LLM server. */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import { startMockLlm, type MockLlmServer } from '../support/mock-llm/server';
+
+let llm: MockLlmServer;
+let dir: string;
+
+beforeAll(async () => {
+	llm = await startMockLlm({ port: 0 });
+});
+afterAll(async () => {
+	await llm.close();
+});
+beforeEach(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'promptloom-eval-cli-'));
+	llm.reset();
+});
+afterEach(async () => {
+	await rm(dir, { recursive: true, force: true });
+});
+
+async function run(...argv: string[]) {
+	let stdout = '';
+	let stderr = '';
+	const code = await main(argv, {
+		cwd: dir,
+		env: { CI: '1' },
+		stdout: (t) => (stdout += t),
+		stderr: (t) => (stderr += t)
+	});
+	return { code, stdout, stderr };
+}
+
+const chatCalls = () => llm.requests.filter((r) => /\/(chat\/completions|messages)$/.test(r.path));
+
+async function writeConfig(tests: string, extra = '') {
+	await writeFile(join(dir, 'style.txt'), 'Answer politely. reply with exactly: {{ answer }}');
+	await writeFile(
+		join(dir, 'tests.csv'),
+		['answer,__expected', ...tests.trim().split('\n')].join('\n')
+	);
+	await writeFile(
+		join(dir, 'promptfooconfig.yaml'),
+		`description: capitals
+prompts:
+  - "Topic {{ topic }}. reply with exactly: {{ answer }}"
+  - file://style.txt
+providers:
+  - id: openai:chat:gpt-4o-mini
+    config:
+      apiBaseUrl: ${llm.url}/v1
+      apiKey: test-key
+      temperature: 0
+  - id: anthropic:messages:claude-3-5-haiku-latest
+    label: haiku
+    config:
+      apiBaseUrl: ${llm.url}
+      apiKey: test-key
+defaultTest:
+  vars:
+    topic: geography
+  assert:
+    - type: javascript
+      value: output.length < 40
+tests: file://tests.csv
+${extra}`
+	);
+}
+
+describe('promptloom eval', () => {
+	it('runs tests × prompts × providers, prints a summary, writes results and exits 1 on a failure', async () => {
+		await writeConfig('Paris,Paris\nRome,contains: Ro\nOslo,icontains: bergen');
+		const res = await run('eval', 'promptfooconfig.yaml', '--output', 'out.json');
+		expect(res.code).toBe(1);
+		expect(res.stderr).toMatch(/Running 12 cases \(3 tests × 2 prompts × 2 providers\)/);
+		expect(res.stderr).toMatch(/progress: 12\/12 done, 12 ok, 0 failed/);
+		expect(res.stdout).toMatch(/prompt\s+provider\s+pass\s+fail/);
+		expect(res.stdout).toMatch(/haiku/);
+		expect(res.stdout).toMatch(/8 passed, 4 failed \(0 errors\) of 12/);
+		expect(chatCalls()).toHaveLength(12);
+		expect(chatCalls().filter((r) => r.wire === 'anthropic')).toHaveLength(6);
+
+		const out = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8'));
+		expect(out.results).toHaveLength(12);
+		const oslo = out.results.find(
+			(r: { vars: { answer: string }; provider: { label: string }; prompt: { id: string } }) =>
+				r.vars.answer === 'Oslo' &&
+				r.provider.label === 'haiku' &&
+				r.prompt.id === 'file://style.txt'
+		);
+		expect(oslo).toMatchObject({
+			vars: { answer: 'Oslo', topic: 'geography' },
+			output: 'Oslo',
+			pass: false,
+			provider: { id: 'anthropic:messages:claude-3-5-haiku-latest' }
+		});
+		expect(oslo.assertions.map((a: { type: string; pass: boolean }) => [a.type, a.pass])).toEqual([
+			['javascript', true],
+			['icontains', false]
+		]);
+		expect(oslo.tokens.input).toBeGreaterThan(0);
+		expect(oslo.cost).toBeGreaterThan(0);
+		expect(typeof oslo.latencyMs).toBe('number');
+		expect(out.stats).toMatchObject({ total: 12, passed: 8, failed: 4 });
+	});
+
+	it('answers a rerun from the file cache at no cost, and calls again with --no-cache', async () => {
+		await writeConfig('Paris,Paris\nRome,contains: Ro');
+		expect((await run('eval', 'promptfooconfig.yaml')).code).toBe(0);
+		expect(chatCalls()).toHaveLength(8);
+		expect((await readdir(join(dir, '.promptloom-cache'))).length).toBe(8);
+
+		const again = await run('eval', 'promptfooconfig.yaml', '--output', 'again.json');
+		expect(again.code).toBe(0);
+		expect(chatCalls()).toHaveLength(8);
+		expect(again.stdout).toMatch(/8 answered from cache; spent \$0\.0000 on 0 tokens/);
+		const out = JSON.parse(await readFile(join(dir, 'again.json'), 'utf8'));
+		expect(out.results.every((r: { cached: boolean }) => r.cached)).toBe(true);
+
+		const fresh = await run('eval', 'promptfooconfig.yaml', '--no-cache', '--max-concurrency', '2');
+		expect(fresh.code).toBe(0);
+		expect(chatCalls()).toHaveLength(16);
+	});
+
+	it('exits 2 naming unsupported keys, bad options and missing files', async () => {
+		await writeConfig('Paris,Paris', 'sharing: true\nevaluateOptions:\n  maxConcurrency: 2\n');
+		const bad = await run('eval', 'promptfooconfig.yaml');
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/unsupported promptfoo keys: sharing, evaluateOptions/);
+		expect(chatCalls()).toHaveLength(0);
+
+		expect((await run('eval', 'missing.yaml')).stderr).toMatch(/cannot read config .*no such file/);
+		expect((await run('eval')).code).toBe(2);
+		expect((await run('eval', 'x.yaml', '--max-concurrency', '0')).code).toBe(2);
+		await writeFile(join(dir, 'p.yaml'), 'prompts: ["hi"]\nproviders: ["mistral:chat:small"]\n');
+		const provider = await run('eval', 'p.yaml');
+		expect(provider.code).toBe(2);
+		expect(provider.stderr).toMatch(/unsupported provider "mistral:chat:small"/);
+	});
+
+	it('records provider errors as failed results and exits 1', async () => {
+		await writeConfig('Paris,Paris');
+		await writeFile(
+			join(dir, 'promptfooconfig.yaml'),
+			`prompts: ["reply with exactly: {{ answer }}"]
+providers:
+  - id: openai:chat:unknown-model
+    config: { apiBaseUrl: "${llm.url}/v1", apiKey: k }
+tests: file://tests.csv
+`
+		);
+		const res = await run('eval', 'promptfooconfig.yaml', '-o', 'o.json');
+		expect(res.code).toBe(1);
+		expect(res.stderr).toMatch(/error: t1 × openai:chat:unknown-model: .*unknown-model/);
+		const out = JSON.parse(await readFile(join(dir, 'o.json'), 'utf8'));
+		expect(out.results[0]).toMatchObject({ pass: false, output: null });
+		expect(out.results[0].error).toMatch(/does not exist|not found/i);
+	});
+});
