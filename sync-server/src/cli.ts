@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOKEN_TTL_SECONDS, ROLES, createToken, isRole } from './auth/token';
+import { enrollFromCli } from './collab/registry';
 import { jsonLineLogger } from './logger';
 import { startRelay } from './relay';
 
@@ -82,6 +83,11 @@ async function runToken(args: string[], io: RelayCliIO): Promise<number> {
 		if (e instanceof RangeError) throw new UsageError(e.message);
 		throw e;
 	}
+	const granted = await enrollFromCli(dataDir, workspace, values.user ?? 'anonymous', role);
+	if (granted !== role)
+		io.stderr(
+			`note: the relay applies role "${granted}" to this user (workspace member registry)\n`
+		);
 	io.stdout(token + '\n');
 	return 0;
 }

@@ -16,16 +16,30 @@ import {
 	MESSAGE_AWARENESS,
 	MESSAGE_QUERY_AWARENESS,
 	MESSAGE_SYNC,
-	encodeRelayError
+	encodeRelayError,
+	type RelayErrorPayload
 } from './protocol';
 import type { Room, RoomMember } from './rooms/room';
 import { isNoopUpdate } from './rooms/update-check';
+
+/** Verdict of an {@link UpdateGuard}: a refused update is dropped and reported (type 4). */
+export type GuardResult =
+	{ ok: true } | { ok: false; code: RelayErrorPayload['code']; message: string };
+
+/** Checks every incoming update before it is applied (collaboration rules, current roles). */
+export type UpdateGuard = (
+	room: Room,
+	claims: TokenClaims,
+	update: Uint8Array
+) => GuardResult | Promise<GuardResult>;
 
 /** Counters shared by every connection of a relay. */
 export interface RelayCounters {
 	droppedViewerWrites: number;
 	closedMalformed: number;
 	closedOversize: number;
+	/** Updates refused by the update guard (approvals, roles). */
+	droppedGuardedWrites?: number;
 }
 
 /** A message the relay refuses; `code` is the WebSocket close code. */
@@ -62,7 +76,8 @@ export class Connection implements RoomMember {
 		private readonly claims: TokenClaims,
 		private readonly config: RelayConfig,
 		private readonly counters: RelayCounters,
-		private readonly logger: RelayLogger
+		private readonly logger: RelayLogger,
+		private readonly guard?: UpdateGuard
 	) {
 		room.join(this);
 		ws.on('message', (data, isBinary) => this.receive(data, isBinary));
@@ -213,7 +228,18 @@ export class Connection implements RoomMember {
 			if (!isNoopUpdate(this.room.doc, update)) this.dropViewerWrite();
 			return;
 		}
+		const verdict: GuardResult = this.guard
+			? await this.guard(this.room, this.claims, update)
+			: { ok: true };
+		if (!verdict.ok) return this.dropGuarded(verdict.code, verdict.message);
 		Y.applyUpdate(this.room.doc, update, this);
+	}
+
+	private dropGuarded(code: RelayErrorPayload['code'], message: string): void {
+		this.dropped++;
+		this.counters.droppedGuardedWrites = (this.counters.droppedGuardedWrites ?? 0) + 1;
+		this.logger.info('update dropped', { room: this.room.name, user: this.claims.user, code });
+		this.send(encodeRelayError({ code, message, room: this.room.name, dropped: this.dropped }));
 	}
 
 	private dropViewerWrite(): void {

@@ -20,7 +20,7 @@ export const MESSAGE_QUERY_AWARENESS = 3;
 export const MESSAGE_RELAY_ERROR = 4;
 
 /** Codes carried by a type-4 error message. */
-export type RelayErrorCode = 'read_only' | 'rejected_update';
+export type RelayErrorCode = 'read_only' | 'rejected_update' | 'approval_required' | 'forbidden';
 
 export interface RelayErrorPayload {
 	code: RelayErrorCode;

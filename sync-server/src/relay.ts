@@ -7,6 +7,7 @@ import { loadOrCreateSecret } from './auth/secret';
 import { resolveRelayConfig, type RelayConfig } from './config';
 import { Connection, type RelayCounters } from './connection';
 import { addBatchRoute } from './http/batch';
+import { RelayCollab, addCollabRoutes } from './collab';
 import { Router, sendJson } from './http/router';
 import { silentLogger, type RelayLogger } from './logger';
 import { CLOSE } from './protocol';
@@ -79,6 +80,8 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 		sendJson(res, 200, { ok: true, rooms: rooms.size, connections });
 	});
 	addBatchRoute(router, { secret, config, store, rooms });
+	const collab = new RelayCollab(options.dataDir, rooms);
+	addCollabRoutes(router, { secret, config, collab });
 	options.routes?.(router, { secret, config, store, rooms, logger });
 
 	const server = createServer((req, res) => void router.handle(req, res));
@@ -113,6 +116,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 			logger.info('upgrade refused', { status: result.status, error: result.error });
 			return refuseUpgrade(socket, result.status, result.error);
 		}
+		const denied = await collab.admit(result.admission.claims);
+		if (denied) {
+			refusedUpgrades++;
+			return refuseUpgrade(socket, 403, denied);
+		}
 		if (socket.destroyed) return;
 		const admission = result.admission;
 		const room = reserve(admission);
@@ -124,7 +132,15 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 			accepted = true;
 			sockets.add(ws);
 			alive.add(ws);
-			const connection = new Connection(ws, room, admission.claims, config, counters, logger);
+			const connection = new Connection(
+				ws,
+				room,
+				admission.claims,
+				config,
+				counters,
+				logger,
+				collab.guard
+			);
 			ws.on('pong', () => alive.add(ws));
 			ws.on('error', (e) =>
 				logger.warn('socket error', { room: admission.room, error: e.message })

@@ -4,7 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type RouteHandler = (
 	req: IncomingMessage,
 	res: ServerResponse,
-	url: URL
+	url: URL,
+	/** Values of `:name` segments of a pattern route (percent-decoded). */
+	params: Record<string, string>
 ) => void | Promise<void>;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -41,9 +43,17 @@ export class HttpError extends Error {
 
 export class Router {
 	private readonly routes = new Map<string, Map<string, RouteHandler>>();
+	private readonly patterns: Array<{ parts: string[]; byMethod: Map<string, RouteHandler> }> = [];
 
-	/** Registers `handler` for `method` on the exact `path`. */
+	/** Registers `handler` for `method` on the exact `path`, or a pattern with `:name` segments. */
 	add(method: string, path: string, handler: RouteHandler): this {
+		if (path.includes('/:')) {
+			const parts = path.split('/');
+			let entry = this.patterns.find((p) => p.parts.join('/') === path);
+			if (!entry) this.patterns.push((entry = { parts, byMethod: new Map() }));
+			entry.byMethod.set(method.toUpperCase(), handler);
+			return this;
+		}
 		const byMethod = this.routes.get(path) ?? new Map<string, RouteHandler>();
 		byMethod.set(method.toUpperCase(), handler);
 		this.routes.set(path, byMethod);
@@ -53,7 +63,23 @@ export class Router {
 	/** Answers every request: 404/405 for unknown routes, JSON errors for failing handlers. */
 	async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		const url = new URL(req.url ?? '/', 'http://relay.invalid');
-		const byMethod = this.routes.get(url.pathname);
+		// Bearer tokens, no cookies: any origin (the app) may call the relay's API.
+		res.setHeader('access-control-allow-origin', '*');
+		if (req.method === 'OPTIONS') {
+			res.writeHead(204, {
+				'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+				'access-control-allow-headers': 'authorization, content-type',
+				'access-control-max-age': '600'
+			});
+			res.end();
+			return;
+		}
+		let params: Record<string, string> = {};
+		let byMethod = this.routes.get(url.pathname);
+		if (!byMethod) {
+			const match = this.match(url.pathname);
+			if (match) ({ byMethod, params } = match);
+		}
 		if (!byMethod) return sendJson(res, 404, { error: `no route ${url.pathname}` });
 		const handler = byMethod.get(req.method ?? 'GET');
 		if (!handler) {
@@ -61,7 +87,7 @@ export class Router {
 			return sendJson(res, 405, { error: `method ${req.method} not allowed on ${url.pathname}` });
 		}
 		try {
-			await handler(req, res, url);
+			await handler(req, res, url, params);
 		} catch (e) {
 			if (res.headersSent) {
 				res.destroy();
@@ -70,5 +96,28 @@ export class Router {
 			if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message });
 			sendJson(res, 500, { error: 'internal error' });
 		}
+	}
+
+	private match(
+		pathname: string
+	): { byMethod: Map<string, RouteHandler>; params: Record<string, string> } | null {
+		const segments = pathname.split('/');
+		outer: for (const p of this.patterns) {
+			if (p.parts.length !== segments.length) continue;
+			const params: Record<string, string> = {};
+			for (let i = 0; i < segments.length; i++) {
+				const want = p.parts[i];
+				if (want.startsWith(':')) {
+					if (!segments[i]) continue outer;
+					try {
+						params[want.slice(1)] = decodeURIComponent(segments[i]);
+					} catch {
+						continue outer;
+					}
+				} else if (want !== segments[i]) continue outer;
+			}
+			return { byMethod: p.byMethod, params };
+		}
+		return null;
 	}
 }

@@ -1,0 +1,9 @@
+/** @module Public API of collaboration: workspace, roles, reviews of protected labels, comments. */
+export { CollabService } from './collab-service';
+export type { CollabEvents, CollabServiceOptions, WorkspaceSummary } from './collab-service';
+export { RelayCollabApi } from './relay-api';
+export type { InviteAnswer, MembersAnswer } from './relay-api';
+export * from './types';
+export * from './doc-schema';
+export { readTokenClaims, relayHttpBase } from './workspace';
+export type { SharedWorkspaceConfig, WorkspaceContext } from './workspace';

@@ -1,0 +1,115 @@
+/**
+ * @module Feeds the audit log from core events: prompt create/delete/restore/purge, commits and
+ * merges (from stored versions), label moves (from stored label events), library replacement.
+ * Each fact is recorded once: the entry's `target` names it (`version:<id>`, `labelEvent:<id>`).
+ */
+import type { DomainEvents, EventBus } from '../../events';
+import type { Prompt } from '../../model/prompt';
+import type { PromptloomDb } from '../../store/db';
+import type { AuditLog } from './log';
+import type { AuditEntry } from './types';
+
+export interface AuditRecorderOptions {
+	db: PromptloomDb;
+	events: EventBus<DomainEvents>;
+	audit: AuditLog;
+	/** The acting user (e.g. the relay user in a shared workspace). */
+	actor: () => string;
+	/** Called when recording fails (the change itself is never undone). */
+	onError?: (e: unknown) => void;
+}
+
+/** Subscribes to the events; returns a function that unsubscribes. `idle()` waits for pending work. */
+export class AuditRecorder {
+	#queue: Promise<void> = Promise.resolve();
+	readonly #o: AuditRecorderOptions;
+	readonly #off: Array<() => void>;
+
+	constructor(options: AuditRecorderOptions) {
+		this.#o = options;
+		const { events } = options;
+		this.#off = [
+			events.on('prompts:changed', ({ upserted, removed }) =>
+				this.#enqueue(() => this.#prompts(upserted, removed))
+			),
+			events.on('vcs:changed', ({ promptId }) => this.#enqueue(() => this.#vcs(promptId))),
+			events.on('library:replaced', () =>
+				this.#enqueue(() => this.#append('library.replace', 'library', {}))
+			)
+		];
+	}
+
+	stop(): void {
+		for (const off of this.#off) off();
+	}
+
+	/** Resolves once every event received so far is recorded. */
+	idle(): Promise<void> {
+		return this.#queue;
+	}
+
+	#enqueue(work: () => Promise<void>): void {
+		this.#queue = this.#queue.then(work).catch((e) => this.#o.onError?.(e));
+	}
+
+	async #append(
+		action: string,
+		target: string,
+		details: Record<string, unknown>,
+		when: (last: AuditEntry | undefined) => boolean = () => true
+	) {
+		await this.#o.audit.appendIf({ action, target, details, actor: this.#o.actor() }, when);
+	}
+
+	async #prompts(upserted: Prompt[], removed: string[]): Promise<void> {
+		for (const p of upserted) {
+			const target = `prompt:${p.id}`;
+			const details = { name: p.name };
+			await this.#append('prompt.create', target, details, (last) => !last);
+			if (p.deletedAt)
+				await this.#append(
+					'prompt.delete',
+					target,
+					details,
+					(last) => last?.action !== 'prompt.delete'
+				);
+			else
+				await this.#append(
+					'prompt.restore',
+					target,
+					details,
+					(last) => last?.action === 'prompt.delete'
+				);
+		}
+		for (const id of removed)
+			await this.#append(
+				'prompt.purge',
+				`prompt:${id}`,
+				{},
+				(last) => last?.action !== 'prompt.purge'
+			);
+	}
+
+	async #vcs(promptId: string): Promise<void> {
+		const { db } = this.#o;
+		const unseen = (last: AuditEntry | undefined) => !last;
+		const versions = await db.versions.where('promptId').equals(promptId).sortBy('createdAt');
+		for (const v of versions) {
+			await this.#append(
+				v.parents.length > 1 ? 'merge' : 'commit',
+				`version:${v.id}`,
+				{ promptId, branch: v.branch, message: v.message, parents: v.parents, author: v.author },
+				unseen
+			);
+		}
+		const moves = await db.labelEvents.where('promptId').equals(promptId).sortBy('at');
+		for (const e of moves) {
+			await this.#append(
+				e.to ? 'label.move' : 'label.remove',
+				`labelEvent:${e.id}`,
+				{ promptId, label: e.label, from: e.from, to: e.to, by: e.actor },
+				unseen
+			);
+		}
+	}
+}

@@ -1,0 +1,163 @@
+/**
+ * @module The member registry of each workspace, `<data>/workspaces/<ws>.json`: who is a member
+ * and with which role, plus the workspace's protected labels. The relay always uses the CURRENT
+ * role from here, so changing or removing a role also applies to tokens issued earlier.
+ *
+ * A workspace without a registry file (or with no members) is unmanaged: tokens are taken at
+ * their word. The first owner (the CLI's `relay token` for a new workspace, or an owner token
+ * using the REST API) turns it into a managed one.
+ */
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_PROTECTED_LABELS } from '../../../src/lib/core/collab/doc-schema';
+import type { Member } from '../../../src/lib/core/collab/types';
+import { isRole, type Role } from '../auth/token';
+
+export interface WorkspaceRecord {
+	workspace: string;
+	members: Member[];
+	protectedLabels: string[];
+	updatedAt: number;
+}
+
+/** What the relay decides about a token holder right now. */
+export type Membership =
+	{ status: 'member'; role: Role } | { status: 'unmanaged'; role: Role } | { status: 'not_member' };
+
+function validate(json: unknown, workspace: string): WorkspaceRecord {
+	const r = json as Partial<WorkspaceRecord> | null;
+	if (!r || !Array.isArray(r.members)) throw new Error(`registry of "${workspace}" is malformed`);
+	const members = r.members.filter(
+		(m): m is Member => !!m && typeof m.user === 'string' && isRole(m.role)
+	);
+	const protectedLabels = Array.isArray(r.protectedLabels)
+		? r.protectedLabels.filter((l): l is string => typeof l === 'string')
+		: [...DEFAULT_PROTECTED_LABELS];
+	return { workspace, members, protectedLabels, updatedAt: Number(r.updatedAt) || 0 };
+}
+
+export function emptyRecord(workspace: string): WorkspaceRecord {
+	return { workspace, members: [], protectedLabels: [...DEFAULT_PROTECTED_LABELS], updatedAt: 0 };
+}
+
+export function registryPath(dataDir: string, workspace: string): string {
+	return join(dataDir, 'workspaces', `${workspace}.json`);
+}
+
+/** Reads a registry file (an empty record when there is none). */
+export async function readRegistryFile(
+	dataDir: string,
+	workspace: string
+): Promise<WorkspaceRecord> {
+	try {
+		return validate(
+			JSON.parse(await readFile(registryPath(dataDir, workspace), 'utf8')),
+			workspace
+		);
+	} catch (e) {
+		if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyRecord(workspace);
+		throw e;
+	}
+}
+
+/** Writes a registry file atomically (temp file + rename). */
+export async function writeRegistryFile(dataDir: string, record: WorkspaceRecord): Promise<void> {
+	const path = registryPath(dataDir, record.workspace);
+	await mkdir(join(dataDir, 'workspaces'), { recursive: true });
+	const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+	await writeFile(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
+	await rename(tmp, path);
+}
+
+/**
+ * Used by `relay token`: an empty registry gets `user` as its owner; a managed one gets `user`
+ * added with `role` when they are not yet a member. Returns the role the relay will apply.
+ */
+export async function enrollFromCli(
+	dataDir: string,
+	workspace: string,
+	user: string,
+	role: Role,
+	now = Date.now()
+): Promise<Role> {
+	const record = await readRegistryFile(dataDir, workspace);
+	const existing = record.members.find((m) => m.user === user);
+	if (existing) return existing.role;
+	const granted: Role = record.members.length === 0 ? 'owner' : role;
+	record.members.push({ user, role: granted, addedAt: now, addedBy: 'cli' });
+	record.updatedAt = now;
+	await writeRegistryFile(dataDir, record);
+	return granted;
+}
+
+/** How often a cached registry is compared with its file (the CLI may change files meanwhile). */
+export const REGISTRY_RECHECK_MS = 1000;
+
+interface CacheEntry {
+	record: Promise<WorkspaceRecord>;
+	mtimeMs: number;
+	checkedAt: number;
+}
+
+async function mtimeOf(path: string): Promise<number> {
+	try {
+		return (await stat(path)).mtimeMs;
+	} catch {
+		return 0;
+	}
+}
+
+/** Cached registries of one relay; every change is written through before it is visible. */
+export class MemberRegistry {
+	private readonly cache = new Map<string, CacheEntry>();
+	private readonly writes = new Map<string, Promise<unknown>>();
+
+	constructor(private readonly dataDir: string) {}
+
+	async get(workspace: string): Promise<WorkspaceRecord> {
+		const path = registryPath(this.dataDir, workspace);
+		const entry = this.cache.get(workspace);
+		const now = Date.now();
+		if (entry && now - entry.checkedAt < REGISTRY_RECHECK_MS) return entry.record;
+		const mtimeMs = await mtimeOf(path);
+		if (entry && entry.mtimeMs === mtimeMs) {
+			entry.checkedAt = now;
+			return entry.record;
+		}
+		const record = readRegistryFile(this.dataDir, workspace);
+		const fresh = { record, mtimeMs, checkedAt: now };
+		this.cache.set(workspace, fresh);
+		record.catch(() => {
+			if (this.cache.get(workspace) === fresh) this.cache.delete(workspace);
+		});
+		return record;
+	}
+
+	/** The role the relay applies to `user` holding a token with `tokenRole`. */
+	async membership(workspace: string, user: string, tokenRole: Role): Promise<Membership> {
+		const record = await this.get(workspace);
+		if (record.members.length === 0) return { status: 'unmanaged', role: tokenRole };
+		const m = record.members.find((x) => x.user === user);
+		return m ? { status: 'member', role: m.role } : { status: 'not_member' };
+	}
+
+	/** Applies `change` to a copy of the record, writes it, then publishes it (serialized per workspace). */
+	update(
+		workspace: string,
+		change: (record: WorkspaceRecord) => WorkspaceRecord
+	): Promise<WorkspaceRecord> {
+		const run = (this.writes.get(workspace) ?? Promise.resolve()).then(async () => {
+			const next = change(structuredClone(await this.get(workspace)));
+			next.updatedAt = Date.now();
+			await writeRegistryFile(this.dataDir, next);
+			const mtimeMs = await mtimeOf(registryPath(this.dataDir, workspace));
+			this.cache.set(workspace, { record: Promise.resolve(next), mtimeMs, checkedAt: Date.now() });
+			return next;
+		});
+		this.writes.set(
+			workspace,
+			run.catch(() => {})
+		);
+		return run;
+	}
+}
