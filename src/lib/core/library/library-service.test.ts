@@ -194,3 +194,16 @@ describe('background indexing', () => {
 		expect(core.search.search('old')).toHaveLength(0);
 	});
 });
+
+describe('purge', () => {
+	it('announces only the prompts it actually deleted', async () => {
+		const live = await core.library.createPrompt({ name: 'live' });
+		const gone = await core.library.createPrompt({ name: 'gone' });
+		await core.library.deletePrompts([gone.id]);
+		const removed: string[] = [];
+		core.events.on('prompts:changed', (c) => removed.push(...c.removed));
+		await core.library.purgePrompts([live.id, gone.id]);
+		expect(removed).toEqual([gone.id]);
+		expect((await core.library.getPrompt(live.id)).name).toBe('live');
+	});
+});

@@ -213,6 +213,7 @@ export class LibraryService {
 
 	/** Deletes trashed prompts for good (with their versions). Not undoable. */
 	async purgePrompts(ids: string[]): Promise<void> {
+		const purged: string[] = [];
 		await guardStorage('empty the trash', () =>
 			this.db.transaction(
 				'rw',
@@ -221,6 +222,7 @@ export class LibraryService {
 					for (const id of ids) {
 						const p = await this.db.prompts.get(id);
 						if (!p || p.deletedAt === null) continue;
+						purged.push(id);
 						await this.db.prompts.delete(id);
 						await this.db.versions.where('promptId').equals(id).delete();
 						await this.db.branches.where('promptId').equals(id).delete();
@@ -230,7 +232,7 @@ export class LibraryService {
 				}
 			)
 		);
-		this.events.emit('prompts:changed', { upserted: [], removed: ids });
+		if (purged.length) this.events.emit('prompts:changed', { upserted: [], removed: purged });
 	}
 
 	async emptyTrash(): Promise<void> {

@@ -1,0 +1,453 @@
+/** @module Keeps the local database (a projection) and the synced Yjs documents in step. */
+import type * as Y from 'yjs';
+import type { DomainEvents, EventBus } from '../events';
+import type { Folder, Project, Prompt } from '../model/prompt';
+import type { Branch, Label, LabelEvent, Version } from '../model/version';
+import type { PromptloomDb } from '../store/db';
+import { nextLabelClock } from './label-resolution';
+import {
+	labelMoves,
+	labelNames,
+	projectFolder,
+	projectProject,
+	projectPrompt,
+	resolveLabel
+} from './projection';
+import type { WorkspaceDocs } from './workspace-docs';
+import {
+	LOCAL_ORIGIN,
+	pairKey,
+	promptDocParts,
+	readWorkingCopy,
+	splitPairKey,
+	type SyncedLabelEvent,
+	writeFolder,
+	writeProject,
+	writePromptMeta,
+	writeWorkingCopy
+} from './ydoc-model';
+
+export interface SyncBridgeOptions {
+	db: PromptloomDb;
+	events: EventBus<DomainEvents>;
+	docs: WorkspaceDocs;
+	/** Called when remote change markers say some prompt documents changed elsewhere. */
+	onRemoteMarkers?: (promptIds: string[]) => void;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+interface Dirty {
+	prompts: Set<string>;
+	promptDocs: Set<string>;
+	removedPrompts: Set<string>;
+	folders: Set<string>;
+	projects: Set<string>;
+	branches: Set<string>;
+	labels: Set<string>;
+}
+
+const emptyDirty = (): Dirty => ({
+	prompts: new Set(),
+	promptDocs: new Set(),
+	removedPrompts: new Set(),
+	folders: new Set(),
+	projects: new Set(),
+	branches: new Set(),
+	labels: new Set()
+});
+
+/**
+ * Local mutations (core events) are written into the Yjs documents with origin `LOCAL_ORIGIN`;
+ * remote updates (any transaction that is not local: relay, catch-up, device storage) are
+ * projected into Dexie through its tables and then announced with the same core events, which
+ * the bridge itself ignores so nothing echoes back into Yjs.
+ * WARNING: `start()` subscribes to the event bus and the documents; call `stop()` to let go.
+ */
+export class SyncBridge {
+	readonly #db: PromptloomDb;
+	readonly #events: EventBus<DomainEvents>;
+	readonly #docs: WorkspaceDocs;
+	readonly #onRemoteMarkers?: (ids: string[]) => void;
+	readonly #live = new Set<string>();
+	readonly #unsubscribe: Array<() => void> = [];
+	#queue: Promise<void> = Promise.resolve();
+	#dirty = emptyDirty();
+	#projecting: Promise<void> | null = null;
+	#scheduled = false;
+	#applying = false;
+	/** Last failure of a write into the documents or of a projection, for the status line. */
+	lastError: unknown = null;
+
+	constructor(options: SyncBridgeOptions) {
+		this.#db = options.db;
+		this.#events = options.events;
+		this.#docs = options.docs;
+		this.#onRemoteMarkers = options.onRemoteMarkers;
+	}
+
+	/** Hooks a newly created prompt document (pass to `WorkspaceDocs` as `onPromptDoc`). */
+	watchPromptDoc(promptId: string, doc: Y.Doc): void {
+		doc.on('afterTransaction', (tr: Y.Transaction) => {
+			if (!tr.local && tr.changed.size) {
+				this.#dirty.promptDocs.add(promptId);
+				this.#schedule();
+			}
+		});
+	}
+
+	start(): void {
+		const ev = this.#events;
+		this.#unsubscribe.push(
+			ev.on('prompts:changed', (c) => this.#local(() => this.#writePrompts(c.upserted, c.removed))),
+			ev.on('folders:changed', (c) => this.#local(() => this.#writeFolders(c.upserted, c.removed))),
+			ev.on('projects:changed', (c) =>
+				this.#local(() => this.#writeProjects(c.upserted, c.removed))
+			),
+			ev.on('vcs:changed', ({ promptId }) => this.#local(() => this.#writeVcs(promptId))),
+			ev.on('library:replaced', () => this.#local(() => this.seedFromDexie(true)))
+		);
+		const { maps } = this.#docs;
+		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Y.Map shape
+		const deep = (map: Y.Map<any>, into: Set<string>, removed?: Set<string>) => {
+			const handler = (events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) => {
+				if (tr.local) return;
+				for (const e of events) {
+					if (e.target === map) {
+						for (const [key, change] of e.changes.keys) {
+							into.add(key);
+							if (change.action === 'delete') removed?.add(key);
+						}
+					} else into.add(String(e.path[0]));
+				}
+				this.#schedule();
+			};
+			map.observeDeep(handler);
+			this.#unsubscribe.push(() => map.unobserveDeep(handler));
+		};
+		deep(maps.prompts, this.#dirty.prompts, this.#dirty.removedPrompts);
+		deep(maps.folders, this.#dirty.folders);
+		deep(maps.projects, this.#dirty.projects);
+		deep(maps.branches, this.#dirty.branches);
+		deep(maps.labels, this.#dirty.labels);
+		const onEvents = (e: Y.YMapEvent<SyncedLabelEvent>, tr: Y.Transaction) => {
+			if (tr.local) return;
+			for (const key of e.keysChanged) {
+				const ev = maps.labelEvents.get(key);
+				if (ev) this.#dirty.labels.add(pairKey(ev.promptId, ev.label));
+			}
+			this.#schedule();
+		};
+		maps.labelEvents.observe(onEvents);
+		this.#unsubscribe.push(() => maps.labelEvents.unobserve(onEvents));
+		const onMarkers = (events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) => {
+			if (tr.local) return;
+			const ids = new Set<string>();
+			for (const e of events) {
+				if (e.target === maps.markers) for (const k of e.changes.keys.keys()) ids.add(k);
+				else ids.add(String(e.path[0]));
+			}
+			this.#onRemoteMarkers?.([...ids]);
+		};
+		maps.markers.observeDeep(onMarkers);
+		this.#unsubscribe.push(() => maps.markers.unobserveDeep(onMarkers));
+	}
+
+	stop(): void {
+		for (const u of this.#unsubscribe.splice(0)) u();
+	}
+
+	/**
+	 * Marks a prompt's `content` as edited directly through its `Y.Text` (an editor binding):
+	 * local saves then leave that text alone instead of diffing it from the database.
+	 */
+	setLive(promptId: string, live: boolean): void {
+		if (live) this.#live.add(promptId);
+		else this.#live.delete(promptId);
+	}
+
+	/** Resolves once every local write reached the documents and every remote change is projected. */
+	async flush(): Promise<void> {
+		await this.#queue;
+		await this.#projectDirty();
+	}
+
+	/** Writes the whole local library into the documents (first connection, or after an import). */
+	async seedFromDexie(deleteMissing = false): Promise<void> {
+		const [prompts, folders, projects] = await Promise.all([
+			this.#db.prompts.toArray(),
+			this.#db.folders.toArray(),
+			this.#db.projects.toArray()
+		]);
+		if (deleteMissing) {
+			const { maps } = this.#docs;
+			const keep = (ids: string[]) => new Set(ids);
+			const p = keep(prompts.map((x) => x.id));
+			const f = keep(folders.map((x) => x.id));
+			const pr = keep(projects.map((x) => x.id));
+			this.#docs.index.transact(() => {
+				for (const id of [...maps.prompts.keys()]) if (!p.has(id)) maps.prompts.delete(id);
+				for (const id of [...maps.folders.keys()]) if (!f.has(id)) maps.folders.delete(id);
+				for (const id of [...maps.projects.keys()]) if (!pr.has(id)) maps.projects.delete(id);
+			}, LOCAL_ORIGIN);
+		}
+		await this.#writeFolders(folders, []);
+		await this.#writeProjects(projects, []);
+		await this.#writePrompts(prompts, []);
+		for (const p of prompts) await this.#writeVcs(p.id);
+	}
+
+	/** Rebuilds the local projection from the documents (loads every prompt document). */
+	async rebuildProjection(): Promise<void> {
+		await this.#queue;
+		const { maps } = this.#docs;
+		await Promise.all([...maps.prompts.keys()].map((id) => this.#docs.prompt(id)));
+		const known = new Set(maps.prompts.keys());
+		const stale = (await this.#db.prompts.toCollection().primaryKeys()).filter(
+			(id) => !known.has(id)
+		);
+		const d = this.#dirty;
+		for (const id of known) d.promptDocs.add(id);
+		for (const id of stale) {
+			d.prompts.add(id);
+			d.removedPrompts.add(id);
+		}
+		const fIds = new Set([
+			...maps.folders.keys(),
+			...(await this.#db.folders.toCollection().primaryKeys())
+		]);
+		const pIds = new Set([
+			...maps.projects.keys(),
+			...(await this.#db.projects.toCollection().primaryKeys())
+		]);
+		for (const id of fIds) d.folders.add(id);
+		for (const id of pIds) d.projects.add(id);
+		for (const k of maps.branches.keys()) d.branches.add(k);
+		for (const id of known) for (const n of labelNames(maps, id)) d.labels.add(pairKey(id, n));
+		await this.#projectDirty();
+	}
+
+	// ---- local → documents ------------------------------------------------------------------
+
+	#local(job: () => Promise<void>): void {
+		if (this.#applying) return;
+		this.#queue = this.#queue.then(job).catch((e: unknown) => {
+			this.lastError = e;
+		});
+	}
+
+	async #writePrompts(upserted: Prompt[], removed: string[]): Promise<void> {
+		const { index, maps } = this.#docs;
+		index.transact(() => {
+			for (const p of upserted) writePromptMeta(maps, p);
+			for (const id of removed) maps.prompts.delete(id);
+		}, LOCAL_ORIGIN);
+		for (const p of upserted) {
+			const doc = await this.#docs.prompt(p.id);
+			doc.transact(
+				() => writeWorkingCopy(promptDocParts(doc), p, { skipContent: this.#live.has(p.id) }),
+				LOCAL_ORIGIN
+			);
+		}
+	}
+
+	async #writeFolders(upserted: Folder[], removed: string[]): Promise<void> {
+		const { index, maps } = this.#docs;
+		index.transact(() => {
+			for (const f of upserted) writeFolder(maps, f);
+			for (const id of removed) maps.folders.delete(id);
+		}, LOCAL_ORIGIN);
+	}
+
+	async #writeProjects(upserted: Project[], removed: string[]): Promise<void> {
+		const { index, maps } = this.#docs;
+		index.transact(() => {
+			for (const p of upserted) writeProject(maps, p);
+			for (const id of removed) maps.projects.delete(id);
+		}, LOCAL_ORIGIN);
+	}
+
+	async #writeVcs(promptId: string): Promise<void> {
+		await this.#projectDirty();
+		const db = this.#db;
+		const [versions, branches, labels, events] = await Promise.all([
+			db.versions.where('promptId').equals(promptId).toArray(),
+			db.branches.where('promptId').equals(promptId).toArray(),
+			db.labels.where('promptId').equals(promptId).toArray(),
+			db.labelEvents.where('promptId').equals(promptId).toArray()
+		]);
+		if (versions.length) {
+			const doc = await this.#docs.prompt(promptId);
+			const parts = promptDocParts(doc);
+			doc.transact(() => {
+				for (const v of versions) if (!parts.versions.has(v.id)) parts.versions.set(v.id, v);
+			}, LOCAL_ORIGIN);
+		}
+		const { index, maps } = this.#docs;
+		const ordered = (events as Array<LabelEvent & { seq?: number }>).sort(
+			(a, b) => (a.seq ?? 0) - (b.seq ?? 0) || a.at - b.at
+		);
+		index.transact(() => {
+			const branchKeys = new Set(branches.map((b) => pairKey(promptId, b.name)));
+			for (const key of [...maps.branches.keys()])
+				if (splitPairKey(key)[0] === promptId && !branchKeys.has(key)) maps.branches.delete(key);
+			for (const b of branches) {
+				const key = pairKey(promptId, b.name);
+				if (!same(maps.branches.get(key), b)) maps.branches.set(key, b);
+			}
+			for (const e of ordered) {
+				if (maps.labelEvents.has(e.id)) continue;
+				const { seq: _seq, ...event } = e;
+				const clock = nextLabelClock(labelMoves(maps, promptId, e.label));
+				maps.labelEvents.set(e.id, { ...event, clock });
+			}
+			const labelKeys = new Set(labels.map((l) => pairKey(promptId, l.name)));
+			for (const key of [...maps.labels.keys()])
+				if (splitPairKey(key)[0] === promptId && !labelKeys.has(key)) maps.labels.delete(key);
+			for (const l of labels) {
+				const key = pairKey(promptId, l.name);
+				if (!same(maps.labels.get(key), l)) maps.labels.set(key, l);
+			}
+		}, LOCAL_ORIGIN);
+	}
+
+	// ---- documents → local projection -------------------------------------------------------
+
+	#schedule(): void {
+		if (this.#scheduled) return;
+		this.#scheduled = true;
+		setTimeout(() => {
+			this.#scheduled = false;
+			this.#projectDirty().catch((e: unknown) => {
+				this.lastError = e;
+			});
+		}, 0);
+	}
+
+	/** Projects everything marked dirty; runs one projection at a time. */
+	async #projectDirty(): Promise<void> {
+		while (this.#projecting) await this.#projecting;
+		const d = this.#dirty;
+		if (!Object.values(d).some((s: Set<string>) => s.size)) return;
+		this.#dirty = emptyDirty();
+		this.#projecting = this.#project(d).finally(() => (this.#projecting = null));
+		await this.#projecting;
+	}
+
+	async #project(d: Dirty): Promise<void> {
+		const { maps } = this.#docs;
+		const db = this.#db;
+		const promptIds = [...new Set([...d.prompts, ...d.promptDocs])];
+		const existing = await db.prompts.bulkGet(promptIds);
+		const putPrompts: Prompt[] = [];
+		const removedPrompts: string[] = [];
+		const putVersions: Version[] = [];
+		const vcsTouched = new Set<string>();
+		promptIds.forEach((id, i) => {
+			const old = existing[i];
+			const doc = this.#docs.loadedPrompt(id);
+			const wc = doc && doc.store.clients.size ? readWorkingCopy(promptDocParts(doc)) : undefined;
+			if (!maps.prompts.has(id)) {
+				if (old && d.removedPrompts.has(id)) removedPrompts.push(id);
+			} else {
+				const rec = projectPrompt(maps, id, wc, old);
+				if (rec && !same(rec, old)) putPrompts.push(rec);
+			}
+			if (doc && d.promptDocs.has(id)) {
+				for (const v of promptDocParts(doc).versions.values()) putVersions.push(v);
+			}
+		});
+		const newVersionIds = new Set(
+			(await db.versions.bulkGet(putVersions.map((v) => v.id)))
+				.map((v, i) => (v ? null : putVersions[i].id))
+				.filter((x): x is string => x !== null)
+		);
+		const versions = putVersions.filter((v) => newVersionIds.has(v.id));
+		for (const v of versions) vcsTouched.add(v.promptId);
+
+		const folders = this.#recordChanges(d.folders, (id) => projectFolder(maps, id));
+		const projects = this.#recordChanges(d.projects, (id) => projectProject(maps, id));
+		const oldFolders = await db.folders.bulkGet(folders.ids);
+		const oldProjects = await db.projects.bulkGet(projects.ids);
+		const folderPuts = folders.records.filter((f, i) => f && !same(f, oldFolders[i])) as Folder[];
+		const folderDeletes = folders.ids.filter((id, i) => !folders.records[i] && oldFolders[i]);
+		const projectPuts = projects.records.filter(
+			(p, i) => p && !same(p, oldProjects[i])
+		) as Project[];
+		const projectDeletes = projects.ids.filter((id, i) => !projects.records[i] && oldProjects[i]);
+
+		const branchPuts: Branch[] = [];
+		const branchDeletes: [string, string][] = [];
+		for (const key of d.branches) {
+			const [promptId, name] = splitPairKey(key);
+			const b = maps.branches.get(key);
+			if (b) branchPuts.push(b);
+			else branchDeletes.push([promptId, name]);
+			vcsTouched.add(promptId);
+		}
+
+		await db.transaction(
+			'rw',
+			[db.prompts, db.folders, db.projects, db.versions, db.branches, db.labels, db.labelEvents],
+			async () => {
+				if (putPrompts.length) await db.prompts.bulkPut(putPrompts);
+				if (removedPrompts.length) await db.prompts.bulkDelete(removedPrompts);
+				if (versions.length) await db.versions.bulkPut(versions);
+				if (folderPuts.length) await db.folders.bulkPut(folderPuts);
+				if (folderDeletes.length) await db.folders.bulkDelete(folderDeletes);
+				if (projectPuts.length) await db.projects.bulkPut(projectPuts);
+				if (projectDeletes.length) await db.projects.bulkDelete(projectDeletes);
+				if (branchPuts.length) await db.branches.bulkPut(branchPuts);
+				if (branchDeletes.length) await db.branches.bulkDelete(branchDeletes);
+				for (const key of d.labels) {
+					const [promptId, name] = splitPairKey(key);
+					if (await this.#projectLabel(promptId, name)) vcsTouched.add(promptId);
+				}
+			}
+		);
+
+		this.#applying = true;
+		try {
+			if (putPrompts.length || removedPrompts.length)
+				this.#events.emit('prompts:changed', { upserted: putPrompts, removed: removedPrompts });
+			if (folderPuts.length || folderDeletes.length)
+				this.#events.emit('folders:changed', { upserted: folderPuts, removed: folderDeletes });
+			if (projectPuts.length || projectDeletes.length)
+				this.#events.emit('projects:changed', { upserted: projectPuts, removed: projectDeletes });
+			for (const promptId of vcsTouched) this.#events.emit('vcs:changed', { promptId });
+		} finally {
+			this.#applying = false;
+		}
+	}
+
+	#recordChanges<T>(ids: Set<string>, read: (id: string) => T | null) {
+		const list = [...ids];
+		return { ids: list, records: list.map(read) };
+	}
+
+	/** Stores the synced moves of a label and where it resolves to; true when anything changed. */
+	async #projectLabel(promptId: string, name: string): Promise<boolean> {
+		const db = this.#db;
+		const { maps } = this.#docs;
+		const moves = labelMoves(maps, promptId, name).sort((a, b) => a.clock - b.clock || a.at - b.at);
+		let changed = false;
+		const have = await db.labelEvents.bulkGet(moves.map((m) => m.id));
+		let seq = await db.labelEvents.where('promptId').equals(promptId).count();
+		for (let i = 0; i < moves.length; i++) {
+			if (have[i]) continue;
+			const { clock: _clock, ...event } = moves[i];
+			await db.labelEvents.put({ ...event, seq: seq++ } as LabelEvent);
+			changed = true;
+		}
+		const resolved: Label | undefined = resolveLabel(maps, promptId, name);
+		const current = await db.labels.get([promptId, name]);
+		if (resolved && !same(resolved, current)) {
+			await db.labels.put(resolved);
+			changed = true;
+		} else if (!resolved && current) {
+			await db.labels.delete([promptId, name]);
+			changed = true;
+		}
+		return changed;
+	}
+}

@@ -1,0 +1,11 @@
+/** @module Public API of local-first sync. */
+export { SyncService } from './sync-service';
+export type { LiveBinding, SyncServiceOptions } from './sync-service';
+export { describeSyncStatus } from './status';
+export type { SyncStatus, SyncErrorReason } from './status';
+export { makeInviteLink, parseInviteLink, syncConfigSchema, SYNC_ROLES } from './invite';
+export type { SyncConfig, SyncRole } from './invite';
+export { presenceFor, presentUsers } from './presence';
+export type { PresenceUser } from './presence';
+export { memoryPersistence } from './doc-persistence';
+export type { DocPersistence } from './doc-persistence';

@@ -1,0 +1,447 @@
+/** @module The connection of a workspace to the relay: index socket, open documents, catch-up, uploads. */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { WebsocketProvider } from 'y-websocket';
+import * as syncProtocol from 'y-protocols/sync';
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { relayHttpUrl, relayWsUrl, type SyncConfig } from './invite';
+import type { SyncErrorReason, SyncStatus } from './status';
+import { CATCH_UP_ORIGIN } from './ydoc-model';
+import { INDEX_DOC_ID, promptDocId, type WorkspaceDocs } from './workspace-docs';
+
+/** Relay message type 4: `{code, message, room, dropped}` as a JSON string. */
+const MESSAGE_RELAY_ERROR = 4;
+/** Documents asked for in one `POST /sync/batch`. */
+export const CATCH_UP_CHUNK = 2000;
+/** Sockets opened at once to send local changes of prompt documents that are not open. */
+export const MAX_UPLOAD_SOCKETS = 6;
+
+export interface RelayLinkOptions {
+	config: SyncConfig;
+	docs: WorkspaceDocs;
+	/** WebSocket implementation (the `ws` package in Node; the browser's own by default). */
+	WebSocket?: typeof globalThis.WebSocket;
+	fetch?: typeof globalThis.fetch;
+	/** False when the device has no network (`navigator.onLine`). */
+	isOnline?: () => boolean;
+	onStatus?: (status: SyncStatus) => void;
+	/** Prompt documents with local changes not yet confirmed by the relay (from a previous run). */
+	pendingUploads?: string[];
+	onPendingChange?: (ids: string[]) => void;
+}
+
+/** A prompt document connected live (open in an editor). */
+export interface LiveDoc {
+	doc: Y.Doc;
+	awareness: Awareness;
+	provider: WebsocketProvider;
+	release(): void;
+}
+
+const b64 = (bytes: Uint8Array) => {
+	let bin = '';
+	for (let i = 0; i < bytes.length; i += 0x8000)
+		bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+	return btoa(bin);
+};
+const unb64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+
+/** Decodes the payload of a relay error message. */
+function readRelayError(decoder: decoding.Decoder): { code: string; message: string } {
+	try {
+		const v = JSON.parse(decoding.readVarString(decoder)) as { code?: string; message?: string };
+		return { code: String(v.code ?? 'error'), message: String(v.message ?? 'relay error') };
+	} catch {
+		return { code: 'protocol', message: 'unreadable error message from the relay' };
+	}
+}
+
+/**
+ * Keeps the index document connected at all times, connects a prompt document only while it is
+ * open, fetches changed prompt documents with batched `POST /sync/batch` requests (the index's
+ * change markers say which), and sends local changes of closed documents through short-lived
+ * sockets, a few at a time, until the relay confirms it stored them.
+ */
+export class RelayLink {
+	readonly #config: SyncConfig;
+	readonly #docs: WorkspaceDocs;
+	readonly #WS?: typeof globalThis.WebSocket;
+	readonly #fetch: typeof globalThis.fetch;
+	readonly #isOnline: () => boolean;
+	readonly #onStatus: (s: SyncStatus) => void;
+	readonly #onPendingChange?: (ids: string[]) => void;
+	readonly #live = new Map<string, { live: LiveDoc; refs: number }>();
+	readonly #pending = new Set<string>();
+	readonly #uploading = new Set<string>();
+	#index: WebsocketProvider | null = null;
+	#catchingUp = 0;
+	#catchUpTimer: ReturnType<typeof setTimeout> | null = null;
+	#catchUpWanted = new Set<string>();
+	#fault: { reason: SyncErrorReason; message: string; retrying: boolean } | null = null;
+	#everOpened = false;
+	#stopped = false;
+	#status: SyncStatus = { state: 'syncing', detail: 'connecting' };
+	#lastSynced = 0;
+
+	constructor(options: RelayLinkOptions) {
+		this.#config = options.config;
+		this.#docs = options.docs;
+		this.#WS = options.WebSocket;
+		this.#fetch = options.fetch ?? ((...a) => globalThis.fetch(...a));
+		this.#isOnline = options.isOnline ?? (() => true);
+		this.#onStatus = options.onStatus ?? (() => {});
+		this.#onPendingChange = options.onPendingChange;
+		for (const id of options.pendingUploads ?? []) this.#pending.add(id);
+	}
+
+	get status(): SyncStatus {
+		return this.#status;
+	}
+
+	get readOnly(): boolean {
+		return this.#config.role === 'viewer';
+	}
+
+	#provider(docId: string, doc: Y.Doc): WebsocketProvider {
+		const p = new WebsocketProvider(
+			relayWsUrl(this.#config.relay),
+			`${this.#config.workspace}/${docId}`,
+			doc,
+			{
+				params: { token: this.#config.token },
+				WebSocketPolyfill: this.#WS,
+				disableBc: true,
+				maxBackoffTime: 2500
+			}
+		);
+		p.messageHandlers[MESSAGE_RELAY_ERROR] = (_enc, decoder) => {
+			const err = readRelayError(decoder);
+			this.#fault = {
+				reason: err.code === 'read_only' ? 'read_only' : 'protocol',
+				message:
+					err.code === 'read_only'
+						? 'your role is read-only: the relay does not accept your changes'
+						: err.message,
+				retrying: false
+			};
+			this.#update();
+		};
+		return p;
+	}
+
+	/** Connects the index and starts catching up. */
+	start(): void {
+		const docs = this.#docs;
+		docs.onLocalPromptChange = (id) => {
+			if (this.readOnly || this.#live.has(id)) return;
+			this.#pending.add(id);
+			this.#onPendingChange?.([...this.#pending]);
+			this.#pump();
+		};
+		// Documents written before the link started (seeding a library on first connect).
+		if (!this.readOnly) for (const id of docs.loadedPromptIds()) this.#pending.add(id);
+		const index = this.#provider(INDEX_DOC_ID, docs.index);
+		this.#index = index;
+		index.on('status', ({ status }: { status: string }) => {
+			if (status === 'connected') {
+				this.#everOpened = true;
+				if (this.#fault?.reason !== 'read_only') this.#fault = null;
+			}
+			this.#update();
+		});
+		index.on('sync', (synced: boolean) => {
+			if (synced) {
+				this.#scheduleCatchUp([...docs.maps.markers.keys()]);
+				this.#pump();
+			}
+			this.#update();
+		});
+		index.on('connection-close', () => void this.#diagnose());
+		index.on('connection-error', () => void this.#diagnose());
+		this.#update();
+	}
+
+	/** Reconnects after the network came back (or on demand). */
+	retry(): void {
+		this.#fault = null;
+		if (this.#index && !this.#index.wsconnected) this.#index.connect();
+		this.#update();
+	}
+
+	/** Connects a prompt document for live co-editing; `release()` disconnects it again. */
+	async openLive(promptId: string): Promise<LiveDoc> {
+		const entry = this.#live.get(promptId);
+		if (entry) {
+			entry.refs++;
+			return entry.live;
+		}
+		const doc = await this.#docs.prompt(promptId);
+		const again = this.#live.get(promptId);
+		if (again) {
+			again.refs++;
+			return again.live;
+		}
+		const provider = this.#provider(promptDocId(promptId), doc);
+		const live: LiveDoc = {
+			doc,
+			provider,
+			awareness: provider.awareness,
+			release: () => {
+				const e = this.#live.get(promptId);
+				if (!e || --e.refs > 0) return;
+				this.#live.delete(promptId);
+				provider.destroy();
+				// Anything typed just before closing is sent through the upload path.
+				if (!this.readOnly) {
+					this.#pending.add(promptId);
+					this.#pump();
+				}
+			}
+		};
+		this.#live.set(promptId, { live, refs: 1 });
+		return live;
+	}
+
+	isLive(promptId: string): boolean {
+		return this.#live.has(promptId);
+	}
+
+	/** Fetches the documents whose change markers this device has not caught up with. */
+	markersChanged(promptIds: string[]): void {
+		this.#scheduleCatchUp(promptIds);
+	}
+
+	#scheduleCatchUp(ids: string[]): void {
+		for (const id of ids) this.#catchUpWanted.add(id);
+		if (this.#catchUpTimer) return;
+		this.#catchUpTimer = setTimeout(() => {
+			this.#catchUpTimer = null;
+			const wanted = new Set(this.#catchUpWanted);
+			this.#catchUpWanted.clear();
+			void this.catchUp(wanted);
+		}, 50);
+	}
+
+	/** Pulls every stale prompt document (or only those in `only`) in batches; resolves when done. */
+	async catchUp(only?: Set<string>): Promise<number> {
+		const stale = this.#docs
+			.staleDocs(() => undefined)
+			.filter((id) => (!only || only.has(id)) && !this.#live.has(id));
+		if (!stale.length) return 0;
+		this.#catchingUp++;
+		this.#update();
+		try {
+			for (let i = 0; i < stale.length; i += CATCH_UP_CHUNK) {
+				if (this.#stopped) break;
+				await this.#fetchBatch(stale.slice(i, i + CATCH_UP_CHUNK));
+			}
+		} catch {
+			// Batch endpoint unreachable (e.g. a browser without CORS access): fetch over sockets.
+			for (const id of stale) await this.#roundTrip(id, false);
+		} finally {
+			this.#catchingUp--;
+			this.#update();
+		}
+		return stale.length;
+	}
+
+	async #fetchBatch(ids: string[]): Promise<void> {
+		const loaded = await Promise.all(ids.map((id) => this.#docs.prompt(id)));
+		const body = JSON.stringify({
+			docs: ids.map((id, i) => ({ doc: promptDocId(id), sv: b64(Y.encodeStateVector(loaded[i])) }))
+		});
+		const res = await this.#fetch(`${relayHttpUrl(this.#config.relay)}/sync/batch`, {
+			method: 'POST',
+			headers: {
+				authorization: `Bearer ${this.#config.token}`,
+				'content-type': 'application/json'
+			},
+			body
+		});
+		if (!res.ok) throw new Error(`batch catch-up answered ${res.status}`);
+		const json = (await res.json()) as { docs: Array<{ doc: string; update: string }> };
+		const byId = new Map(ids.map((id, i) => [promptDocId(id), loaded[i]]));
+		for (const { doc, update } of json.docs) {
+			const target = byId.get(doc);
+			if (target && update) Y.applyUpdate(target, unb64(update), CATCH_UP_ORIGIN);
+		}
+	}
+
+	/** Sends pending local changes over short-lived sockets, a few at a time. */
+	#pump(): void {
+		if (this.#stopped || !this.#index?.synced) return;
+		for (const id of this.#pending) {
+			if (this.#uploading.size >= MAX_UPLOAD_SOCKETS) break;
+			if (this.#uploading.has(id) || this.#live.has(id)) continue;
+			this.#uploading.add(id);
+			this.#pending.delete(id);
+			void this.#roundTrip(id, true).then(
+				(ok) => {
+					this.#uploading.delete(id);
+					if (!ok) this.#pending.add(id);
+					this.#onPendingChange?.([...this.#pending]);
+					this.#update();
+					if (ok) this.#pump();
+				},
+				() => {
+					this.#uploading.delete(id);
+					this.#pending.add(id);
+				}
+			);
+		}
+		this.#update();
+	}
+
+	/**
+	 * Connects one prompt document until both sides exchanged state; when `confirm`, also waits
+	 * for the answer to a second sync step 1, which the relay sends only after storing everything
+	 * received before it.
+	 */
+	async #roundTrip(promptId: string, confirm: boolean): Promise<boolean> {
+		const doc = await this.#docs.prompt(promptId);
+		const provider = this.#provider(promptDocId(promptId), doc);
+		provider.awareness.setLocalState(null);
+		try {
+			await new Promise<void>((resolve, reject) => {
+				const timer = setTimeout(() => reject(new Error('timeout')), 20_000);
+				const done = (synced: boolean) => {
+					if (!synced) return;
+					clearTimeout(timer);
+					resolve();
+				};
+				provider.on('sync', done);
+				if (provider.synced) done(true);
+			});
+			if (confirm) await this.#confirm(provider, doc);
+			return true;
+		} catch {
+			return false;
+		} finally {
+			provider.destroy();
+		}
+	}
+
+	#confirm(provider: WebsocketProvider, doc: Y.Doc): Promise<void> {
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error('timeout')), 20_000);
+			const original = provider.messageHandlers[0];
+			provider.messageHandlers[0] = (enc, dec, prov, emitSynced, type) => {
+				const step = decoding.peekVarUint(dec);
+				original(enc, dec, prov, emitSynced, type);
+				if (step === syncProtocol.messageYjsSyncStep2) {
+					clearTimeout(timer);
+					provider.messageHandlers[0] = original;
+					resolve();
+				}
+			};
+			const enc = encoding.createEncoder();
+			encoding.writeVarUint(enc, 0);
+			syncProtocol.writeSyncStep1(enc, doc);
+			provider.ws?.send(encoding.toUint8Array(enc));
+		});
+	}
+
+	/** Finds out why the index socket closed: no network, relay down or a refused token. */
+	async #diagnose(): Promise<void> {
+		if (this.#stopped) return;
+		if (!this.#isOnline()) {
+			this.#update();
+			return;
+		}
+		const base = relayHttpUrl(this.#config.relay);
+		try {
+			await this.#fetch(`${base}/healthz`, { mode: 'no-cors' as RequestMode });
+		} catch {
+			this.#fault = {
+				reason: 'relay_down',
+				message: `the relay at ${base} is not reachable`,
+				retrying: true
+			};
+			this.#update();
+			return;
+		}
+		if (this.#everOpened && this.#index?.wsconnected) return;
+		let refused: string | null = null;
+		try {
+			const res = await this.#fetch(`${base}/sync/batch`, {
+				method: 'POST',
+				headers: {
+					authorization: `Bearer ${this.#config.token}`,
+					'content-type': 'application/json'
+				},
+				body: '{"docs":[]}'
+			});
+			if (res.status === 401) refused = 'the relay refused the token (invalid or expired)';
+			else if (res.ok) {
+				const j = (await res.json()) as { workspace?: string };
+				if (j.workspace && j.workspace !== this.#config.workspace)
+					refused = `the token is for workspace "${j.workspace}", not "${this.#config.workspace}"`;
+			}
+		} catch {
+			// Not readable from here (cross-origin): judge by the socket alone.
+			if (!this.#everOpened)
+				refused = 'the relay is up but refused the connection (check the token)';
+		}
+		if (refused) {
+			this.#fault = { reason: 'auth_refused', message: refused, retrying: false };
+			this.#index?.disconnect();
+		}
+		this.#update();
+	}
+
+	#update(): void {
+		const idx = this.#index;
+		let next: SyncStatus;
+		if (this.#fault && !(this.#fault.reason === 'relay_down' && idx?.wsconnected))
+			next = { state: 'error', ...this.#fault };
+		else if (!this.#isOnline()) next = { state: 'offline', since: Date.now() };
+		else if (!idx?.wsconnected) next = { state: 'syncing', detail: 'connecting to the relay' };
+		else if (!idx.synced) next = { state: 'syncing', detail: 'exchanging the workspace index' };
+		else if (this.#catchingUp) next = { state: 'syncing', detail: 'fetching changed prompts' };
+		else if (this.#pending.size || this.#uploading.size)
+			next = {
+				state: 'syncing',
+				detail: `sending ${this.#pending.size + this.#uploading.size} prompt(s)`
+			};
+		else {
+			if (this.#status.state !== 'synced') this.#lastSynced = Date.now();
+			next = { state: 'synced', at: this.#lastSynced, readOnly: this.readOnly };
+		}
+		if (
+			JSON.stringify(next) !== JSON.stringify(this.#status) ||
+			next.state !== this.#status.state
+		) {
+			if (next.state === 'offline' && this.#status.state === 'offline') return;
+			this.#status = next;
+			this.#onStatus(next);
+		}
+	}
+
+	/** Called when the device's network state changes. */
+	networkChanged(): void {
+		if (this.#isOnline()) this.retry();
+		else this.#update();
+	}
+
+	/** True when nothing is waiting to be sent or fetched and the index is in sync. */
+	get idle(): boolean {
+		return (
+			!!this.#index?.synced &&
+			!this.#catchingUp &&
+			!this.#catchUpTimer &&
+			!this.#pending.size &&
+			!this.#uploading.size
+		);
+	}
+
+	stop(): void {
+		this.#stopped = true;
+		if (this.#catchUpTimer) clearTimeout(this.#catchUpTimer);
+		this.#docs.onLocalPromptChange = null;
+		for (const { live } of this.#live.values()) live.provider.destroy();
+		this.#live.clear();
+		this.#index?.destroy();
+		this.#index = null;
+	}
+}

@@ -1,0 +1,28 @@
+/** @module Sync status shown at all times: a discriminated union with a reason for every error. */
+
+export type SyncErrorReason = 'auth_refused' | 'relay_down' | 'read_only' | 'storage' | 'protocol';
+
+export type SyncStatus =
+	/** A personal library: nothing to sync with. */
+	| { state: 'local' }
+	| { state: 'syncing'; detail: string }
+	| { state: 'synced'; at: number; readOnly: boolean }
+	/** The device has no network; edits are kept and sent on reconnect. */
+	| { state: 'offline'; since: number }
+	| { state: 'error'; reason: SyncErrorReason; message: string; retrying: boolean };
+
+/** One short line for the sidebar. */
+export function describeSyncStatus(s: SyncStatus): string {
+	switch (s.state) {
+		case 'local':
+			return 'Personal library (not synced)';
+		case 'syncing':
+			return `Syncing… ${s.detail}`.trim();
+		case 'synced':
+			return s.readOnly ? 'Synced (read-only)' : 'Synced';
+		case 'offline':
+			return 'Offline: changes kept on this device';
+		case 'error':
+			return `Sync error: ${s.message}`;
+	}
+}

@@ -1,0 +1,184 @@
+/** @module Shape of the synced Yjs documents: the workspace index and one document per prompt. */
+import * as Y from 'yjs';
+import type { ChatMessage, Folder, Project, Prompt } from '../model/prompt';
+import type { Branch, Label, LabelEvent, Version } from '../model/version';
+
+/** Origin of transactions the bridge makes from local mutations (never projected back into Dexie). */
+export const LOCAL_ORIGIN = 'promptloom:local';
+/** Origin of updates received through batch catch-up. */
+export const CATCH_UP_ORIGIN = 'promptloom:catch-up';
+
+/** A label move as synced: a Lamport clock orders moves of one label across devices. */
+export type SyncedLabelEvent = LabelEvent & { clock: number };
+
+/** Prompt fields kept in the index (everything but the working copy text). */
+export const PROMPT_META_FIELDS = [
+	'name',
+	'type',
+	'description',
+	'tags',
+	'intent',
+	'author',
+	'modelConfig',
+	'customFields',
+	'templateOptions',
+	'folderId',
+	'projectId',
+	'createdAt',
+	'updatedAt',
+	'deletedAt'
+] as const satisfies readonly (keyof Prompt)[];
+
+export type PromptMeta = Pick<Prompt, (typeof PROMPT_META_FIELDS)[number]>;
+
+/** Typed accessors of the workspace index document. */
+export interface IndexMaps {
+	prompts: Y.Map<Y.Map<unknown>>;
+	folders: Y.Map<Y.Map<unknown>>;
+	projects: Y.Map<Y.Map<unknown>>;
+	branches: Y.Map<Branch>;
+	labels: Y.Map<Label>;
+	labelEvents: Y.Map<SyncedLabelEvent>;
+	datasets: Y.Map<{ id: string; name: string }>;
+	/** Per prompt document: client id → highest clock that client wrote into it. */
+	markers: Y.Map<Y.Map<number>>;
+}
+
+export function indexMaps(doc: Y.Doc): IndexMaps {
+	return {
+		prompts: doc.getMap('prompts'),
+		folders: doc.getMap('folders'),
+		projects: doc.getMap('projects'),
+		branches: doc.getMap('branches'),
+		labels: doc.getMap('labels'),
+		labelEvents: doc.getMap('labelEvents'),
+		datasets: doc.getMap('datasets'),
+		markers: doc.getMap('markers')
+	};
+}
+
+/** Key of a branch or label in the index: prompt id and name (ids never contain a NUL). */
+export const pairKey = (promptId: string, name: string) => `${promptId}\u0000${name}`;
+export const splitPairKey = (key: string): [string, string] => {
+	const i = key.indexOf('\u0000');
+	return [key.slice(0, i), key.slice(i + 1)];
+};
+
+/** Typed accessors of a prompt document. */
+export interface PromptDocParts {
+	content: Y.Text;
+	messages: Y.Array<Y.Map<unknown>>;
+	versions: Y.Map<Version>;
+}
+
+export function promptDocParts(doc: Y.Doc): PromptDocParts {
+	return {
+		content: doc.getText('content'),
+		messages: doc.getArray('messages'),
+		versions: doc.getMap('versions')
+	};
+}
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Sets only the fields that differ, so concurrent edits of other fields survive. */
+export function writeFields(
+	map: Y.Map<unknown>,
+	record: Record<string, unknown>,
+	keys: readonly string[]
+) {
+	for (const k of keys) {
+		const v = record[k] === undefined ? null : record[k];
+		if (!map.has(k) || !sameJson(map.get(k), v)) map.set(k, structuredClone(v));
+	}
+}
+
+/** Returns the nested map of `id`, creating it when absent. */
+export function nestedMap(parent: Y.Map<Y.Map<unknown>>, id: string): Y.Map<unknown> {
+	let m = parent.get(id);
+	if (!m) {
+		m = new Y.Map<unknown>();
+		parent.set(id, m);
+	}
+	return m;
+}
+
+export const FOLDER_FIELDS = ['name', 'parentId', 'createdAt', 'updatedAt'] as const;
+export const PROJECT_FIELDS = ['name', 'description', 'createdAt', 'updatedAt'] as const;
+
+export function writePromptMeta(maps: IndexMaps, p: Prompt | (PromptMeta & { id: string })): void {
+	writeFields(nestedMap(maps.prompts, p.id), p as Record<string, unknown>, PROMPT_META_FIELDS);
+}
+
+export function writeFolder(maps: IndexMaps, f: Folder): void {
+	writeFields(nestedMap(maps.folders, f.id), f as Record<string, unknown>, FOLDER_FIELDS);
+}
+
+export function writeProject(maps: IndexMaps, p: Project): void {
+	writeFields(nestedMap(maps.projects, p.id), p as Record<string, unknown>, PROJECT_FIELDS);
+}
+
+/**
+ * Turns `text` into `next` with one replacement of the changed middle (common prefix and suffix
+ * kept), so concurrent edits elsewhere in the text merge character by character.
+ */
+export function applyTextDiff(text: Y.Text, next: string): void {
+	const cur = text.toString();
+	if (cur === next) return;
+	let start = 0;
+	const max = Math.min(cur.length, next.length);
+	while (start < max && cur.charCodeAt(start) === next.charCodeAt(start)) start++;
+	let end = 0;
+	while (
+		end < max - start &&
+		cur.charCodeAt(cur.length - 1 - end) === next.charCodeAt(next.length - 1 - end)
+	)
+		end++;
+	const removed = cur.length - start - end;
+	if (removed > 0) text.delete(start, removed);
+	const inserted = next.slice(start, next.length - end);
+	if (inserted) text.insert(start, inserted);
+}
+
+function newMessage(m: ChatMessage): Y.Map<unknown> {
+	const map = new Y.Map<unknown>();
+	map.set('role', m.role);
+	map.set('content', new Y.Text(m.content));
+	return map;
+}
+
+/** Writes a prompt's working copy into its document by position (texts diffed in place). */
+export function writeWorkingCopy(
+	parts: PromptDocParts,
+	wc: { content: string; messages: ChatMessage[] },
+	options: { skipContent?: boolean } = {}
+): void {
+	if (!options.skipContent) applyTextDiff(parts.content, wc.content);
+	const arr = parts.messages;
+	wc.messages.forEach((m, i) => {
+		if (i >= arr.length) {
+			arr.push([newMessage(m)]);
+			return;
+		}
+		const ym = arr.get(i);
+		if (ym.get('role') !== m.role) ym.set('role', m.role);
+		const t = ym.get('content');
+		if (t instanceof Y.Text) applyTextDiff(t, m.content);
+		else ym.set('content', new Y.Text(m.content));
+	});
+	if (arr.length > wc.messages.length)
+		arr.delete(wc.messages.length, arr.length - wc.messages.length);
+}
+
+export function readWorkingCopy(parts: PromptDocParts): {
+	content: string;
+	messages: ChatMessage[];
+} {
+	return {
+		content: parts.content.toString(),
+		messages: parts.messages.toArray().map((m) => ({
+			role: m.get('role') as ChatMessage['role'],
+			content: String(m.get('content') ?? '')
+		}))
+	};
+}

@@ -1,0 +1,147 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { AppCore } from '../../src/lib/core/app-core';
+import { startRelay, silentLogger, type RelayHandle } from '../../sync-server/src/index';
+import { createToken } from '../../sync-server/src/auth/token';
+import { makeDataDir, removeDataDir, waitFor } from '../../sync-server/testing/harness';
+import { openTestCore } from '../support/core';
+
+let relay: RelayHandle | undefined;
+let dataDir: string | undefined;
+const cores: AppCore[] = [];
+
+afterEach(async () => {
+	for (const c of cores.splice(0)) {
+		await c.sync.close();
+		c.close();
+	}
+	await relay?.close();
+	relay = undefined;
+	if (dataDir) await removeDataDir(dataDir);
+	dataDir = undefined;
+});
+
+async function device(name: string): Promise<AppCore> {
+	const core = await openTestCore({
+		author: () => name,
+		sync: { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket }
+	});
+	cores.push(core);
+	return core;
+}
+
+async function join(core: AppCore, role: 'editor' | 'viewer' = 'editor', workspace = 'team') {
+	const token = await createToken({ dataDir: dataDir!, workspace, role, user: 'u' });
+	await core.sync.connect({ relay: relay!.url, workspace, token, role });
+}
+
+const synced = (c: AppCore) => c.sync.status.state === 'synced' && c.sync.session!.link.idle;
+
+async function settle(...cs: AppCore[]) {
+	await waitFor(() => cs.every(synced), 'all synced', 15_000);
+	for (const c of cs) await c.sync.flush();
+}
+
+describe('sync through the real relay', () => {
+	it('a second device receives the library, then offline edits on both converge after the relay returns', async () => {
+		dataDir = await makeDataDir();
+		relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
+		const port = relay.port;
+		const a = await device('ana');
+		const b = await device('ben');
+		const folder = await a.library.createFolder('Support');
+		const p = await a.library.createPrompt({ name: 'greet', content: 'Hello {{ name }}.' });
+		await a.library.movePrompts([p.id], folder.id);
+		await join(a);
+		await settle(a);
+		await join(b);
+		await waitFor(() => b.sync.status.state === 'synced', 'b synced');
+		await waitFor(() => b.sync.session!.link.idle, 'b idle');
+		await b.sync.flush();
+		const onB = await b.library.getPrompt(p.id);
+		expect(onB.content).toBe('Hello {{ name }}.');
+		expect(onB.folderId).toBe(folder.id);
+		expect((await b.library.listFolders()).map((f) => f.name)).toEqual(['Support']);
+
+		// The relay goes away: both keep editing.
+		await relay.close();
+		await waitFor(
+			() => a.sync.status.state !== 'synced' && b.sync.status.state !== 'synced',
+			'both notice'
+		);
+		await a.library.updatePrompt(p.id, { content: 'Hello {{ name }}. Be brief.' });
+		await b.library.updatePrompt(p.id, { content: 'Hi! Hello {{ name }}.' });
+		await b.library.updatePrompt(p.id, { tags: ['support'] });
+		const q = await a.library.createPrompt({ name: 'farewell', content: 'Bye.' });
+		await a.sync.flush();
+		await b.sync.flush();
+
+		relay = await startRelay({ port, dataDir, logger: silentLogger });
+		await waitFor(() => synced(a) && synced(b), 'reconnected', 20_000);
+		const expected = 'Hi! Hello {{ name }}. Be brief.';
+		for (let i = 0; i < 100; i++) {
+			await a.sync.flush();
+			await b.sync.flush();
+			const [pa, pb] = [await a.library.getPrompt(p.id), await b.library.getPrompt(p.id)];
+			if (
+				pa.content === expected &&
+				pb.content === expected &&
+				(await b.library.findByName('farewell'))
+			)
+				break;
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		const [pa, pb] = [await a.library.getPrompt(p.id), await b.library.getPrompt(p.id)];
+		expect(pa.content).toBe(expected);
+		expect(pb.content).toBe(expected);
+		expect(pa.tags).toEqual(['support']);
+		expect((await b.library.findByName('farewell'))?.id).toBe(q.id);
+		expect((await b.library.getPrompt(q.id)).content).toBe('Bye.');
+	});
+
+	it('reports a refused token and a relay that is down', async () => {
+		dataDir = await makeDataDir();
+		relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
+		const a = await device('ana');
+		await a.sync.connect({
+			relay: relay.url,
+			workspace: 'team',
+			token: 'forged.token.value',
+			role: 'editor'
+		});
+		await waitFor(() => a.sync.status.state === 'error', 'auth error');
+		expect(a.sync.status).toMatchObject({ state: 'error', reason: 'auth_refused' });
+		const wrongWs = await createToken({ dataDir, workspace: 'other', role: 'editor' });
+		await a.sync.connect({ relay: relay.url, workspace: 'team', token: wrongWs, role: 'editor' });
+		await waitFor(() => a.sync.status.state === 'error', 'workspace error');
+		expect(a.sync.status).toMatchObject({ state: 'error', reason: 'auth_refused' });
+		await a.sync.connect({
+			relay: 'http://127.0.0.1:1',
+			workspace: 'team',
+			token: wrongWs,
+			role: 'editor'
+		});
+		await waitFor(() => a.sync.status.state === 'error', 'relay down');
+		expect(a.sync.status).toMatchObject({ state: 'error', reason: 'relay_down' });
+		await a.sync.disconnect();
+		expect(a.sync.status).toEqual({ state: 'local' });
+	});
+
+	it('a viewer receives changes and is told its own changes are refused', async () => {
+		dataDir = await makeDataDir();
+		relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
+		const a = await device('ana');
+		const v = await device('vic');
+		await a.library.createPrompt({ name: 'shared', content: 'x' });
+		await join(a);
+		await settle(a);
+		await join(v, 'viewer');
+		await waitFor(() => v.sync.status.state === 'synced', 'viewer synced');
+		for (let i = 0; i < 50 && (await v.library.findByName('shared'))?.content !== 'x'; i++)
+			await new Promise((r) => setTimeout(r, 100));
+		expect((await v.library.findByName('shared'))?.content).toBe('x');
+		await v.library.createFolder('Mine');
+		await waitFor(() => v.sync.status.state === 'error', 'read-only error');
+		expect(v.sync.status).toMatchObject({ state: 'error', reason: 'read_only' });
+	});
+});
