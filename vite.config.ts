@@ -1,12 +1,15 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
+import { modelAssetsPlugin } from './scripts/copy-model-assets.js';
 
 // Must match svelte.config.js: KIT_OUT_DIR lets parallel builds use separate folders.
 const kitOutDir = process.env.KIT_OUT_DIR ?? '.svelte-kit';
 
 export default defineConfig({
 	plugins: [
+		// The embedding model and WASM runtimes are served from the app's own origin.
+		modelAssetsPlugin(),
 		sveltekit(),
 		SvelteKitPWA({
 			strategies: 'generateSW',
@@ -35,7 +38,9 @@ export default defineConfig({
 				]
 			},
 			workbox: {
-				globPatterns: ['client/**/*.{js,css,ico,png,svg,webp,woff,woff2,wasm,json,webmanifest}'],
+				globPatterns: [
+					'client/**/*.{js,css,ico,png,svg,webp,woff,woff2,wasm,json,bin,webmanifest}'
+				],
 				navigateFallback: '/',
 				maximumFileSizeToCacheInBytes: 64 * 1024 * 1024
 			},

@@ -13,7 +13,7 @@ import {
 	type PromptfooProvider
 } from '../../lib/core/eval/promptfoo/config';
 import { parseProviderId } from '../../lib/core/eval/provider-id';
-import { NodeJsSandbox } from '../../lib/core/eval/sandbox/js-sandbox.node';
+import { NodeJsSandbox } from '../../lib/core/eval/sandbox/js-sandbox-node';
 import type { EvalMessage, ModelCall, RenderCase } from '../../lib/core/eval/types';
 import { isPromptloomError } from '../../lib/core/model/errors';
 import {

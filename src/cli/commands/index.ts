@@ -3,11 +3,17 @@ import { validateCommand } from './validate';
 import { convertCommand } from './convert';
 import { relayCommand } from './relay';
 import { renderCommand } from './render';
+import { evalCommand } from './eval';
+import { runCommand } from './run';
+import { searchCommand } from './search';
 
 /** Every command the CLI offers, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
 	validateCommand,
 	convertCommand,
 	relayCommand,
-	renderCommand
+	renderCommand,
+	runCommand,
+	evalCommand,
+	searchCommand
 ];

@@ -4,15 +4,45 @@ import { LibraryService } from './library/library-service';
 import { createDatabase, type OpenDatabaseOptions, type PromptloomDb } from './store/db';
 import { guardStorage } from './store/storage-errors';
 import { FullTextIndex } from './search/full-text-index';
-import { exportLibrary, importLibrary, type ImportMode, type ImportSummary } from './library/backup-service';
+import {
+	exportLibrary,
+	importLibrary,
+	type ImportMode,
+	type ImportSummary
+} from './library/backup-service';
 import { parseLibrary, serializeLibrary } from './io/library-file';
+import type { LibraryFile } from './io/library-schema';
 import type { LibraryTextFormat } from './io/text-format';
+import { DexieVcsStore } from './store/dexie-vcs-store';
+import { VcsService } from './vcs/service';
+import { PromptVcs } from './vcs-app/prompt-vcs';
+import { AppProviderRegistry } from './providers-app/app-registry';
+import { PlaygroundService } from './playground/playground-service';
+import { EvalService } from './eval-app/eval-service';
+import { inProcessRenderer } from './eval-app/in-process-renderer';
+import { WorkerJsSandbox } from './eval-app/js-sandbox.web';
+import { createBrowserRenderer } from './template/web-renderer';
+import type { Renderer } from './template/renderer';
+import type { JsSandbox } from './eval/sandbox/js-sandbox';
+import { AuditLog } from './security/audit/log';
+import { DexieAuditStorage } from './security/audit/dexie-storage';
+import { AuditRecorder } from './security/audit/recorder';
+import { CollabService } from './collab/collab-service';
+import { SyncService, type SyncServiceOptions } from './sync/sync-service';
+import { idbPersistence } from './sync/idb-persistence';
+import { memoryPersistence } from './sync/doc-persistence';
 
 export interface BackupApi {
 	/** The whole library as a backup file's text. */
 	exportText(format: LibraryTextFormat): Promise<string>;
+	/** Writes an already validated library file (all of it or nothing). */
+	importFile(file: LibraryFile, mode: ImportMode): Promise<ImportSummary>;
 	/** Validates the whole file, then writes all of it or nothing. */
-	importText(text: string, mode: ImportMode, format?: LibraryTextFormat | 'auto'): Promise<ImportSummary>;
+	importText(
+		text: string,
+		mode: ImportMode,
+		format?: LibraryTextFormat | 'auto'
+	): Promise<ImportSummary>;
 }
 
 export interface AppCore {
@@ -20,15 +50,39 @@ export interface AppCore {
 	events: EventBus<DomainEvents>;
 	library: LibraryService;
 	search: FullTextIndex;
+	/** Settles when the start-up full-text indexing is complete. */
+	searchIndexed: Promise<void>;
 	backup: BackupApi;
+	/** Version control of prompts (commits of the working copy, branches, merges, labels). */
+	vcs: PromptVcs;
+	/** Configured LLM providers with their encrypted keys; `resolve('<id>:<model>')` gives a provider. */
+	providers: AppProviderRegistry;
+	/** Runs prompts against several models side by side and keeps the run history. */
+	playground: PlaygroundService;
+	/** Datasets and evaluation runs (estimate, start, cancel, resume, review, scores per version). */
+	evals: EvalService;
+	/** Tamper-evident audit log (hash chain signed with this device's key); fed by core events. */
+	audit: AuditLog;
+	/** Workspace, members and roles, reviews of protected labels, comments. */
+	collab: CollabService;
+	/** Local-first sync with a relay (dormant for a personal library). */
+	sync: SyncService;
 	close(): void;
 }
 
 export interface AppCoreOptions extends OpenDatabaseOptions {
+	/** Overrides for sync (Node: a WebSocket implementation; tests: persistence). */
+	sync?: Partial<Omit<SyncServiceOptions, 'db' | 'events'>>;
 	author?: () => string;
 	now?: () => number;
 	/** Called when another tab needs a newer schema and this one must let go. */
 	onVersionChange?: () => void;
+	/** Called when opening waits on another tab that holds an older schema open. */
+	onBlocked?: () => void;
+	/** Template renderer for evaluations; default: a Web Worker in browsers, in-process elsewhere. */
+	evalRenderer?: () => Renderer;
+	/** Sandbox for `javascript` scorers; default: a locked-down Web Worker in browsers, none elsewhere. */
+	evalSandbox?: () => JsSandbox;
 }
 
 /** Opens the local database, builds the search index and keeps it current. */
@@ -39,11 +93,16 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		options.onVersionChange?.();
 		return false;
 	});
+	db.on('blocked', () => options.onBlocked?.());
 	await guardStorage('open the local database', () => db.open());
 	const events = new EventBus<DomainEvents>();
 	const library = new LibraryService({ db, events, author: options.author, now: options.now });
 	const search = new FullTextIndex();
-	search.rebuild(await library.listPrompts(), await library.listFolders());
+	// Large libraries open at once; text search completes in the background.
+	const searchIndexed = search.rebuildInBackground(
+		await library.listPrompts(),
+		await library.listFolders()
+	);
 
 	events.on('prompts:changed', ({ upserted, removed }) => {
 		for (const p of upserted) search.upsert(p);
@@ -52,14 +111,103 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	events.on('folders:changed', ({ upserted, removed }) => search.updateFolders(upserted, removed));
 	const backup: BackupApi = {
 		exportText: async (format) => serializeLibrary(await exportLibrary(db), format),
-		importText: async (text, mode, format = 'auto') => {
-			const file = parseLibrary(text, format);
+		importFile: async (file, mode) => {
 			const summary = await importLibrary(db, file, { mode });
 			library.undoStack.clear();
-			search.rebuild(await library.listPrompts(), await library.listFolders());
+			// After a replace the file is the whole library: index it without reading it back.
+			if (mode === 'replace') search.rebuild(file.prompts, file.folders);
+			else search.rebuild(await library.listPrompts(), await library.listFolders());
 			events.emit('library:replaced', {});
 			return summary;
+		},
+		importText: async (text, mode, format = 'auto') =>
+			backup.importFile(parseLibrary(text, format), mode)
+	};
+	const vcs = new PromptVcs({
+		db,
+		library,
+		events,
+		author: options.author,
+		vcs: new VcsService({ store: new DexieVcsStore(db), now: options.now })
+	});
+	const providers = new AppProviderRegistry({ db, now: options.now });
+	const playground = new PlaygroundService({
+		db,
+		providers,
+		now: options.now,
+		library: {
+			getPrompt: (id) => library.getPrompt(id),
+			findByName: (name) => library.findByName(name),
+			getVersion: (promptId, versionId) => vcs.getVersion(promptId, versionId),
+			listLabels: (promptId) => vcs.service.listLabels(promptId)
+		}
+	});
+	const hasWorkers = typeof Worker !== 'undefined';
+	const evals = new EvalService({
+		db,
+		library,
+		vcs,
+		providers: () => providers,
+		renderer:
+			options.evalRenderer ?? (() => (hasWorkers ? createBrowserRenderer() : inProcessRenderer())),
+		sandbox: options.evalSandbox ?? (hasWorkers ? () => new WorkerJsSandbox() : undefined),
+		now: options.now
+	});
+	// The actor is the relay user in a shared workspace, else the author setting.
+	let actor = () => options.author?.().trim() || 'anonymous';
+	const audit = new AuditLog({
+		storage: new DexieAuditStorage(db),
+		actor: () => actor(),
+		now: options.now
+	});
+	// Collaboration follows the workspace the sync service is connected to (created below).
+	let syncRef: SyncService | null = null;
+	const collab = new CollabService({
+		db,
+		vcs,
+		audit,
+		user: () => options.author?.() ?? '',
+		sharedWorkspace: () => syncRef?.config ?? null,
+		now: options.now
+	});
+	await collab.init();
+	actor = () => collab.actor();
+	const auditRecorder = new AuditRecorder({
+		db,
+		events,
+		audit,
+		actor,
+		onError: (e) => console.error('audit log: could not record a change', e)
+	});
+	const sync = new SyncService({
+		db,
+		events,
+		author: options.author,
+		// Browser: y-indexeddb; Node (injected fake IndexedDB): in memory.
+		persistence: options.indexedDB || !globalThis.indexedDB ? memoryPersistence : idbPersistence,
+		...options.sync
+	});
+	syncRef = sync;
+	await sync.init();
+	return {
+		db,
+		events,
+		library,
+		search,
+		searchIndexed,
+		backup,
+		vcs,
+		providers,
+		playground,
+		evals,
+		audit,
+		collab,
+		sync,
+		close: () => {
+			void sync.close();
+			auditRecorder.stop();
+			void evals.dispose();
+			db.close();
 		}
 	};
-	return { db, events, library, search, backup, close: () => db.close() };
 }

@@ -6,6 +6,8 @@ import type { Folder, Project, Prompt } from './model/prompt';
 export interface Changes<T> {
 	upserted: T[];
 	removed: string[];
+	/** Set when the change came from another device through sync (not made on this device). */
+	remote?: true;
 }
 
 export interface DomainEvents {
@@ -13,7 +15,7 @@ export interface DomainEvents {
 	'folders:changed': Changes<Folder>;
 	'projects:changed': Changes<Project>;
 	'library:replaced': Record<string, never>;
-	'vcs:changed': { promptId: string };
+	'vcs:changed': { promptId: string; remote?: true };
 }
 
 type Handler<T> = (payload: T) => void;

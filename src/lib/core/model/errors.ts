@@ -21,7 +21,11 @@ export type ErrorCode =
 	| 'merge'
 	| 'sandbox'
 	| 'timeout'
-	| 'cancelled';
+	| 'cancelled'
+	| 'embedding_unavailable'
+	| 'approval_required'
+	| 'forbidden'
+	| 'relay';
 
 export class PromptloomError extends Error {
 	readonly code: ErrorCode;

@@ -5,6 +5,7 @@ import type { Folder, Project, Prompt } from '../model/prompt';
 import type { Branch, Label, LabelEvent, Version } from '../model/version';
 import type { PromptloomDb } from '../store/db';
 import { nextLabelClock } from './label-resolution';
+import { resolveNameClashes, type NamedPrompt } from './name-clash';
 import {
 	labelMoves,
 	labelNames,
@@ -224,6 +225,10 @@ export class SyncBridge {
 		for (const id of pIds) d.projects.add(id);
 		for (const k of maps.branches.keys()) d.branches.add(k);
 		for (const id of known) for (const n of labelNames(maps, id)) d.labels.add(pairKey(id, n));
+		// Labels only this device has (e.g. a move the relay refused) resolve to the synced state.
+		for (const l of await this.#db.labels.toArray())
+			if (known.has(l.promptId)) d.labels.add(pairKey(l.promptId, l.name));
+		for (const id of known) d.prompts.add(id);
 		await this.#projectDirty();
 	}
 
@@ -337,6 +342,7 @@ export class SyncBridge {
 	async #project(d: Dirty): Promise<void> {
 		const { maps } = this.#docs;
 		const db = this.#db;
+		if (d.prompts.size) for (const id of this.#renameClashes()) d.prompts.add(id);
 		const promptIds = [...new Set([...d.prompts, ...d.promptDocs])];
 		const existing = await db.prompts.bulkGet(promptIds);
 		const putPrompts: Prompt[] = [];
@@ -406,18 +412,52 @@ export class SyncBridge {
 			}
 		);
 
+		// Announced as remote: views refresh, the audit log does not record them as local acts.
 		this.#applying = true;
 		try {
 			if (putPrompts.length || removedPrompts.length)
-				this.#events.emit('prompts:changed', { upserted: putPrompts, removed: removedPrompts });
+				this.#events.emit('prompts:changed', {
+					upserted: putPrompts,
+					removed: removedPrompts,
+					remote: true
+				});
 			if (folderPuts.length || folderDeletes.length)
-				this.#events.emit('folders:changed', { upserted: folderPuts, removed: folderDeletes });
+				this.#events.emit('folders:changed', {
+					upserted: folderPuts,
+					removed: folderDeletes,
+					remote: true
+				});
 			if (projectPuts.length || projectDeletes.length)
-				this.#events.emit('projects:changed', { upserted: projectPuts, removed: projectDeletes });
-			for (const promptId of vcsTouched) this.#events.emit('vcs:changed', { promptId });
+				this.#events.emit('projects:changed', {
+					upserted: projectPuts,
+					removed: projectDeletes,
+					remote: true
+				});
+			for (const promptId of vcsTouched)
+				this.#events.emit('vcs:changed', { promptId, remote: true });
 		} finally {
 			this.#applying = false;
 		}
+	}
+
+	/**
+	 * Renames prompts whose names clash after remote changes (see `resolveNameClashes`), in the
+	 * index so the rename syncs; every device writes the same value. Returns the renamed ids.
+	 */
+	#renameClashes(): string[] {
+		const { index, maps } = this.#docs;
+		const all: NamedPrompt[] = [];
+		for (const [id, meta] of maps.prompts.entries()) {
+			const name = meta.get('name');
+			if (typeof name === 'string')
+				all.push({ id, name, deletedAt: (meta.get('deletedAt') as number | null) ?? null });
+		}
+		const renames = resolveNameClashes(all);
+		if (renames.size)
+			index.transact(() => {
+				for (const [id, name] of renames) maps.prompts.get(id)?.set('name', name);
+			}, LOCAL_ORIGIN);
+		return [...renames.keys()];
 	}
 
 	#recordChanges<T>(ids: Set<string>, read: (id: string) => T | null) {

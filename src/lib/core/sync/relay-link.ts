@@ -29,7 +29,31 @@ export interface RelayLinkOptions {
 	/** Prompt documents with local changes not yet confirmed by the relay (from a previous run). */
 	pendingUploads?: string[];
 	onPendingChange?: (ids: string[]) => void;
+	/**
+	 * Called when the relay dropped an update of this device: the local copy has diverged (later
+	 * updates of this device depend on the dropped one) until it is reset from the relay.
+	 */
+	onDiverged?: (fault: DivergedFault) => void;
+	/** A divergence recorded in an earlier session (still to be reset). */
+	diverged?: DivergedFault | null;
 }
+
+/** Why the local copy differs from the relay's for good. */
+export interface DivergedFault {
+	reason: 'read_only' | 'rejected';
+	message: string;
+	/** Room of the dropped update (`<workspace>/<doc>`). */
+	room: string;
+}
+
+/** The relay's copy of a whole workspace (index and prompt documents), as Yjs updates. */
+export interface RelaySnapshot {
+	index: Uint8Array;
+	prompts: Map<string, Uint8Array>;
+}
+
+/** Error codes of relay message type 4 that mean an update of this device was dropped. */
+const DROP_CODES = new Set(['read_only', 'approval_required', 'forbidden', 'rejected_update']);
 
 /** A prompt document connected live (open in an editor). */
 export interface LiveDoc {
@@ -48,12 +72,20 @@ const b64 = (bytes: Uint8Array) => {
 const unb64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
 /** Decodes the payload of a relay error message. */
-function readRelayError(decoder: decoding.Decoder): { code: string; message: string } {
+function readRelayError(decoder: decoding.Decoder): { code: string; message: string; room: string } {
 	try {
-		const v = JSON.parse(decoding.readVarString(decoder)) as { code?: string; message?: string };
-		return { code: String(v.code ?? 'error'), message: String(v.message ?? 'relay error') };
+		const v = JSON.parse(decoding.readVarString(decoder)) as {
+			code?: string;
+			message?: string;
+			room?: string;
+		};
+		return {
+			code: String(v.code ?? 'error'),
+			message: String(v.message ?? 'relay error'),
+			room: String(v.room ?? '')
+		};
 	} catch {
-		return { code: 'protocol', message: 'unreadable error message from the relay' };
+		return { code: 'protocol', message: 'unreadable error message from the relay', room: '' };
 	}
 }
 
@@ -71,6 +103,7 @@ export class RelayLink {
 	readonly #isOnline: () => boolean;
 	readonly #onStatus: (s: SyncStatus) => void;
 	readonly #onPendingChange?: (ids: string[]) => void;
+	readonly #onDiverged?: (fault: DivergedFault) => void;
 	readonly #live = new Map<string, { live: LiveDoc; refs: number }>();
 	readonly #pending = new Set<string>();
 	readonly #uploading = new Set<string>();
@@ -78,7 +111,12 @@ export class RelayLink {
 	#catchingUp = 0;
 	#catchUpTimer: ReturnType<typeof setTimeout> | null = null;
 	#catchUpWanted = new Set<string>();
-	#fault: { reason: SyncErrorReason; message: string; retrying: boolean } | null = null;
+	#fault: {
+		reason: SyncErrorReason;
+		message: string;
+		retrying: boolean;
+		canReset?: boolean;
+	} | null = null;
 	#everOpened = false;
 	#stopped = false;
 	#status: SyncStatus = { state: 'syncing', detail: 'connecting' };
@@ -92,6 +130,8 @@ export class RelayLink {
 		this.#isOnline = options.isOnline ?? (() => true);
 		this.#onStatus = options.onStatus ?? (() => {});
 		this.#onPendingChange = options.onPendingChange;
+		this.#onDiverged = options.onDiverged;
+		if (options.diverged) this.#fault = RelayLink.#divergedFault(options.diverged);
 		for (const id of options.pendingUploads ?? []) this.#pending.add(id);
 	}
 
@@ -117,21 +157,37 @@ export class RelayLink {
 		);
 		p.messageHandlers[MESSAGE_RELAY_ERROR] = (_enc, decoder) => {
 			const err = readRelayError(decoder);
-			this.#fault = {
-				reason: err.code === 'read_only' ? 'read_only' : 'protocol',
-				message:
-					err.code === 'read_only'
-						? 'your role is read-only: the relay does not accept your changes'
-						: err.message,
-				retrying: false
-			};
+			if (DROP_CODES.has(err.code)) {
+				const diverged: DivergedFault = {
+					reason: err.code === 'read_only' ? 'read_only' : 'rejected',
+					message:
+						err.code === 'read_only'
+							? 'your role is read-only: the relay does not accept your changes'
+							: `the relay refused a change: ${err.message}`,
+					room: err.room || `${this.#config.workspace}/${docId}`
+				};
+				this.#fault = RelayLink.#divergedFault(diverged);
+				this.#onDiverged?.(diverged);
+			} else this.#fault = { reason: 'protocol', message: err.message, retrying: false };
 			this.#update();
 		};
 		return p;
 	}
 
-	/** Connects the index and starts catching up. */
-	start(): void {
+	static #divergedFault(d: DivergedFault) {
+		return {
+			reason: d.reason,
+			message: `${d.message}. This device's copy now differs from the relay's: reset it from the relay to keep syncing.`,
+			retrying: false,
+			canReset: true
+		};
+	}
+
+	/**
+	 * Connects the index and starts catching up. `uploadLoaded` (default true) sends the prompt
+	 * documents already loaded (seeded from the library on first connect).
+	 */
+	start({ uploadLoaded = true }: { uploadLoaded?: boolean } = {}): void {
 		const docs = this.#docs;
 		docs.onLocalPromptChange = (id) => {
 			if (this.readOnly || this.#live.has(id)) return;
@@ -140,13 +196,15 @@ export class RelayLink {
 			this.#pump();
 		};
 		// Documents written before the link started (seeding a library on first connect).
-		if (!this.readOnly) for (const id of docs.loadedPromptIds()) this.#pending.add(id);
+		if (!this.readOnly && uploadLoaded)
+			for (const id of docs.loadedPromptIds()) this.#pending.add(id);
 		const index = this.#provider(INDEX_DOC_ID, docs.index);
+		if (!this.#isOnline()) index.disconnect();
 		this.#index = index;
 		index.on('status', ({ status }: { status: string }) => {
 			if (status === 'connected') {
 				this.#everOpened = true;
-				if (this.#fault?.reason !== 'read_only') this.#fault = null;
+				if (!this.#fault?.canReset) this.#fault = null;
 			}
 			this.#update();
 		});
@@ -164,9 +222,54 @@ export class RelayLink {
 
 	/** Reconnects after the network came back (or on demand). */
 	retry(): void {
-		this.#fault = null;
+		if (!this.#fault?.canReset) this.#fault = null;
 		if (this.#index && !this.#index.wsconnected) this.#index.connect();
+		for (const { live } of this.#live.values())
+			if (!live.provider.wsconnected) live.provider.connect();
 		this.#update();
+	}
+
+	/**
+	 * Downloads the relay's copy of the whole workspace in batches (nothing local changes).
+	 * Throws when the relay cannot be reached.
+	 */
+	async fetchSnapshot(): Promise<RelaySnapshot> {
+		const [index] = await this.#fetchFull([INDEX_DOC_ID]);
+		const probe = new Y.Doc();
+		Y.applyUpdate(probe, index);
+		const ids = new Set([
+			...probe.getMap('prompts').keys(),
+			...probe.getMap('markers').keys(),
+			...this.#docs.loadedPromptIds()
+		]);
+		probe.destroy();
+		const list = [...ids];
+		const prompts = new Map<string, Uint8Array>();
+		for (let i = 0; i < list.length; i += CATCH_UP_CHUNK) {
+			const chunk = list.slice(i, i + CATCH_UP_CHUNK);
+			const updates = await this.#fetchFull(chunk.map(promptDocId));
+			chunk.forEach((id, j) => prompts.set(id, updates[j]));
+		}
+		return { index, prompts };
+	}
+
+	/** Full state of some documents from `POST /sync/batch` (in the order asked). */
+	async #fetchFull(docIds: string[]): Promise<Uint8Array[]> {
+		const res = await this.#fetch(`${relayHttpUrl(this.#config.relay)}/sync/batch`, {
+			method: 'POST',
+			headers: {
+				authorization: `Bearer ${this.#config.token}`,
+				'content-type': 'application/json'
+			},
+			body: JSON.stringify({ docs: docIds.map((doc) => ({ doc })) })
+		});
+		if (!res.ok) throw new Error(`the relay answered ${res.status} to the catch-up request`);
+		const json = (await res.json()) as { docs: Array<{ doc: string; update: string }> };
+		const byDoc = new Map(json.docs.map((d) => [d.doc, d.update]));
+		return docIds.map((id) => {
+			const u = byDoc.get(id);
+			return u ? unb64(u) : Y.encodeStateAsUpdate(new Y.Doc());
+		});
 	}
 
 	/** Connects a prompt document for live co-editing; `release()` disconnects it again. */
@@ -183,6 +286,7 @@ export class RelayLink {
 			return again.live;
 		}
 		const provider = this.#provider(promptDocId(promptId), doc);
+		if (!this.#isOnline()) provider.disconnect();
 		const live: LiveDoc = {
 			doc,
 			provider,
@@ -420,8 +524,14 @@ export class RelayLink {
 
 	/** Called when the device's network state changes. */
 	networkChanged(): void {
-		if (this.#isOnline()) this.retry();
-		else this.#update();
+		if (this.#isOnline()) {
+			this.retry();
+			return;
+		}
+		// Closed at once (a browser may keep a dead socket open for long): edits stay local.
+		this.#index?.disconnect();
+		for (const { live } of this.#live.values()) live.provider.disconnect();
+		this.#update();
 	}
 
 	/** True when nothing is waiting to be sent or fetched and the index is in sync. */

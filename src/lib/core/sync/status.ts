@@ -1,6 +1,13 @@
 /** @module Sync status shown at all times: a discriminated union with a reason for every error. */
 
-export type SyncErrorReason = 'auth_refused' | 'relay_down' | 'read_only' | 'storage' | 'protocol';
+/** `rejected`: the relay dropped an update (e.g. `approval_required`, `forbidden`). */
+export type SyncErrorReason =
+	| 'auth_refused'
+	| 'relay_down'
+	| 'read_only'
+	| 'rejected'
+	| 'storage'
+	| 'protocol';
 
 export type SyncStatus =
 	/** A personal library: nothing to sync with. */
@@ -9,7 +16,14 @@ export type SyncStatus =
 	| { state: 'synced'; at: number; readOnly: boolean }
 	/** The device has no network; edits are kept and sent on reconnect. */
 	| { state: 'offline'; since: number }
-	| { state: 'error'; reason: SyncErrorReason; message: string; retrying: boolean };
+	| {
+			state: 'error';
+			reason: SyncErrorReason;
+			message: string;
+			retrying: boolean;
+			/** The local copy diverged from the relay's: offer "Reset from relay". */
+			canReset?: boolean;
+	  };
 
 /** One short line for the sidebar. */
 export function describeSyncStatus(s: SyncStatus): string {

@@ -20,7 +20,7 @@ export interface JsSandboxRunOptions {
 /**
  * Runs scorer code in isolation and returns its JSON-serialisable result. Rejects with a
  * `PromptloomError` of code `timeout` when the limit is hit and `sandbox` when the code throws.
- * Implementations: Node (`js-sandbox.node.ts`, worker thread + fresh V8 context); browser (Worker).
+ * Implementations: Node (`js-sandbox-node.ts`, worker thread + fresh V8 context); browser (Worker).
  */
 export interface JsSandbox {
 	run(code: string, input: JsSandboxInput, options: JsSandboxRunOptions): Promise<unknown>;

@@ -29,10 +29,13 @@ export class AuditRecorder {
 		this.#o = options;
 		const { events } = options;
 		this.#off = [
-			events.on('prompts:changed', ({ upserted, removed }) =>
-				this.#enqueue(() => this.#prompts(upserted, removed))
+			// Changes synced from other devices are their authors' entries, not this device's.
+			events.on('prompts:changed', ({ upserted, removed, remote }) => {
+				if (!remote) this.#enqueue(() => this.#prompts(upserted, removed));
+			}),
+			events.on('vcs:changed', ({ promptId, remote }) =>
+				this.#enqueue(() => (remote ? this.#skipRemote(promptId) : this.#vcs(promptId)))
 			),
-			events.on('vcs:changed', ({ promptId }) => this.#enqueue(() => this.#vcs(promptId))),
 			events.on('library:replaced', () =>
 				this.#enqueue(() => this.#append('library.replace', 'library', {}))
 			)
@@ -90,11 +93,26 @@ export class AuditRecorder {
 			);
 	}
 
+	/** Versions and label moves that arrived from other devices (never recorded as local). */
+	readonly #remoteFacts = new Set<string>();
+
+	async #skipRemote(promptId: string): Promise<void> {
+		const { db } = this.#o;
+		const [versions, moves] = await Promise.all([
+			db.versions.where('promptId').equals(promptId).primaryKeys(),
+			db.labelEvents.where('promptId').equals(promptId).toArray()
+		]);
+		for (const id of versions) this.#remoteFacts.add(`version:${id}`);
+		for (const e of moves) this.#remoteFacts.add(`labelEvent:${e.id}`);
+	}
+
 	async #vcs(promptId: string): Promise<void> {
 		const { db } = this.#o;
 		const unseen = (last: AuditEntry | undefined) => !last;
+		const local = (target: string) => !this.#remoteFacts.has(target);
 		const versions = await db.versions.where('promptId').equals(promptId).sortBy('createdAt');
 		for (const v of versions) {
+			if (!local(`version:${v.id}`)) continue;
 			await this.#append(
 				v.parents.length > 1 ? 'merge' : 'commit',
 				`version:${v.id}`,
@@ -104,6 +122,7 @@ export class AuditRecorder {
 		}
 		const moves = await db.labelEvents.where('promptId').equals(promptId).sortBy('at');
 		for (const e of moves) {
+			if (!local(`labelEvent:${e.id}`)) continue;
 			await this.#append(
 				e.to ? 'label.move' : 'label.remove',
 				`labelEvent:${e.id}`,
