@@ -51,6 +51,16 @@ export default ts.config(
 		}
 	},
 	{
-		ignores: ['build/', '.svelte-kit/', 'node_modules/', 'bench/results/', 'test-results/']
+		ignores: [
+			'build/',
+			'build-*/',
+			'.svelte-kit/',
+			'.svelte-kit-*/',
+			'node_modules/',
+			'bench/results/',
+			'test-results/',
+			'static/models/',
+			'static/wasm/'
+		]
 	}
 );

@@ -96,15 +96,13 @@ async function relayDoc(token: string): Promise<Y.Doc> {
 }
 
 function moveLabel(doc: Y.Doc, promptId: string, label: string, versionId: string, by: string) {
-	doc
-		.getMap('labels')
-		.set(pairKey(promptId, label), {
-			promptId,
-			name: label,
-			versionId,
-			updatedAt: 1,
-			updatedBy: by
-		});
+	doc.getMap('labels').set(pairKey(promptId, label), {
+		promptId,
+		name: label,
+		versionId,
+		updatedAt: 1,
+		updatedBy: by
+	});
 }
 
 const review = (id: string, requestedBy: string, versionId = 'v2'): ReviewRequest => ({

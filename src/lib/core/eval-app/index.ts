@@ -34,3 +34,20 @@ export {
 	type StoredRun,
 	type VersionScoreSummary
 } from './eval-service';
+export {
+	EVAL_DRAFT_KEY,
+	clearEvalDraft,
+	loadEvalDraft,
+	saveEvalDraft,
+	type EvalDraft
+} from './eval-draft';
+export { findConfigFile, type PickedFile } from './promptfoo-files';
+export {
+	applyPromptfooImport,
+	modelSpecOfProvider,
+	previewPromptfooImport,
+	promptfooImportDeps,
+	type PromptfooImportDeps,
+	type PromptfooImportPreview,
+	type PromptfooImportResult
+} from './promptfoo-import';

@@ -124,7 +124,9 @@ describe('promptfoo import', () => {
 
 		const draft = (await loadEvalDraft(core.db.settings))!;
 		expect(draft.name).toBe('promptfoo: Capitals quiz');
-		expect(draft.variants).toEqual(result.prompts.map((p) => ({ promptId: p.id, versionId: null })));
+		expect(draft.variants).toEqual(
+			result.prompts.map((p) => ({ promptId: p.id, versionId: null }))
+		);
 		expect(draft.models).toEqual([
 			{ spec: 'openai:gpt-4o-mini' },
 			{ spec: 'anthropic:claude-3-5-haiku-latest', label: 'haiku', params: { temperature: 0 } }

@@ -22,9 +22,7 @@ describe('mapPromptfooTests', () => {
 			{ name: 'q', role: 'variable' },
 			{ name: 'expected', role: 'expected' }
 		]);
-		expect(mapPromptfooTests(rows, ['{{ q }} vs {{ expected }}']).columns[1].role).toBe(
-			'variable'
-		);
+		expect(mapPromptfooTests(rows, ['{{ q }} vs {{ expected }}']).columns[1].role).toBe('variable');
 	});
 
 	it('puts per-test values in a free expected column when "expected" is a variable', () => {
