@@ -267,6 +267,16 @@ describe('evaluation in the browser', () => {
 		expect(await page.getByTestId('paired-n').textContent()).toBe('20');
 		expect(Number(await page.getByTestId('effect-size').textContent())).not.toBe(0);
 		await screenshot(page, 'eval-compare');
+
+		// The version history shows the scores measured on each version.
+		await page.getByRole('link', { name: 'All prompts' }).click();
+		await page.locator('[data-prompt="capital"]').getByRole('link').click();
+		await page.getByRole('link', { name: 'History' }).click();
+		await expect.poll(() => page.getByTestId('version-score').count()).toBe(2);
+		await page.locator('[data-message="v1 good"]').getByRole('link', { name: 'View' }).click();
+		await expect
+			.poll(() => page.getByTestId('version-score-summary').textContent())
+			.toMatch(/mean score\s.*pass rate over\s+20 results in 1 run/s);
 		expect(pageErrors(page)).toEqual([]);
 	});
 });

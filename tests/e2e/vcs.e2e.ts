@@ -175,9 +175,9 @@ describe('version control in the browser', () => {
 		await page.getByRole('link', { name: '← History' }).click();
 		await row(page, 'Initial').getByRole('link', { name: 'View' }).click();
 		await expect.poll(() => page.getByTestId('version-id').textContent()).toBe(initialId);
-		expect(await page.getByTestId('version-evaluations').textContent()).toContain(
-			'No evaluations yet'
-		);
+		await expect
+			.poll(() => page.getByTestId('version-evaluations').textContent())
+			.toContain('No evaluations yet');
 		await page.getByRole('button', { name: 'Roll back to this version' }).click();
 		await row(page, `Roll back to ${initialId}`).waitFor();
 		await page.getByRole('link', { name: '← vcs-demo' }).click();

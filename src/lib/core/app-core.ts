@@ -67,7 +67,8 @@ export interface AppCore {
 	collab: CollabService;
 	/** Local-first sync with a relay (dormant for a personal library). */
 	sync: SyncService;
-	close(): void;
+	/** Stops background work, waits for pending audit writes, then closes the database. */
+	close(): Promise<void>;
 }
 
 export interface AppCoreOptions extends OpenDatabaseOptions {
@@ -203,10 +204,11 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		audit,
 		collab,
 		sync,
-		close: () => {
-			void sync.close();
+		close: async () => {
 			auditRecorder.stop();
-			void evals.dispose();
+			// Let changes already received reach the audit log before the database closes.
+			await auditRecorder.idle();
+			await Promise.allSettled([sync.close(), evals.dispose()]);
 			db.close();
 		}
 	};
