@@ -18,6 +18,7 @@ import type { WorkspaceDocs } from './workspace-docs';
 import {
 	LOCAL_ORIGIN,
 	pairKey,
+	PROMPT_META_FIELDS,
 	promptDocParts,
 	readWorkingCopy,
 	splitPairKey,
@@ -109,28 +110,30 @@ export class SyncBridge {
 			ev.on('library:replaced', () => this.#local(() => this.seedFromDexie(true)))
 		);
 		const { maps } = this.#docs;
+		// The dirty sets are replaced at each projection: look them up when a change arrives.
 		// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any Y.Map shape
-		const deep = (map: Y.Map<any>, into: Set<string>, removed?: Set<string>) => {
+		const deep = (map: Y.Map<any>, into: keyof Dirty, removed?: keyof Dirty) => {
 			const handler = (events: Y.YEvent<Y.AbstractType<unknown>>[], tr: Y.Transaction) => {
 				if (tr.local) return;
+				const d = this.#dirty;
 				for (const e of events) {
 					if (e.target === map) {
 						for (const [key, change] of e.changes.keys) {
-							into.add(key);
-							if (change.action === 'delete') removed?.add(key);
+							d[into].add(key);
+							if (removed && change.action === 'delete') d[removed].add(key);
 						}
-					} else into.add(String(e.path[0]));
+					} else d[into].add(String(e.path[0]));
 				}
 				this.#schedule();
 			};
 			map.observeDeep(handler);
 			this.#unsubscribe.push(() => map.unobserveDeep(handler));
 		};
-		deep(maps.prompts, this.#dirty.prompts, this.#dirty.removedPrompts);
-		deep(maps.folders, this.#dirty.folders);
-		deep(maps.projects, this.#dirty.projects);
-		deep(maps.branches, this.#dirty.branches);
-		deep(maps.labels, this.#dirty.labels);
+		deep(maps.prompts, 'prompts', 'removedPrompts');
+		deep(maps.folders, 'folders');
+		deep(maps.projects, 'projects');
+		deep(maps.branches, 'branches');
+		deep(maps.labels, 'labels');
 		const onEvents = (e: Y.YMapEvent<SyncedLabelEvent>, tr: Y.Transaction) => {
 			if (tr.local) return;
 			for (const key of e.keysChanged) {
@@ -198,6 +201,55 @@ export class SyncBridge {
 		for (const p of prompts) await this.#writeVcs(p.id);
 	}
 
+	/**
+	 * After the documents were replaced by the relay's copy: writes back the local records the
+	 * relay lacks or has older (prompts with their text, folders, projects, versions and missing
+	 * branches), so legitimate offline work survives a reset. Labels and label moves are not
+	 * written back (the relay guards them; a refused move must not be sent again).
+	 * Returns how many records were written back.
+	 */
+	async reapplyLocal(): Promise<number> {
+		const db = this.#db;
+		const { maps } = this.#docs;
+		const newer = (m: Y.Map<unknown> | undefined, r: { updatedAt: number }) =>
+			!m || Number(m.get('updatedAt') ?? 0) < r.updatedAt;
+		const [prompts, folders, projects, versions, branches] = await Promise.all([
+			db.prompts.toArray(),
+			db.folders.toArray(),
+			db.projects.toArray(),
+			db.versions.toArray(),
+			db.branches.toArray()
+		]);
+		const f = folders.filter((x) => newer(maps.folders.get(x.id), x));
+		const pr = projects.filter((x) => newer(maps.projects.get(x.id), x));
+		const p = prompts.filter((x) => newer(maps.prompts.get(x.id), x));
+		await this.#writeFolders(f, []);
+		await this.#writeProjects(pr, []);
+		await this.#writePrompts(p, []);
+		let count = f.length + pr.length + p.length;
+		const byPrompt = new Map<string, Version[]>();
+		for (const v of versions) byPrompt.set(v.promptId, [...(byPrompt.get(v.promptId) ?? []), v]);
+		for (const [promptId, list] of byPrompt) {
+			if (!maps.prompts.has(promptId)) continue;
+			const doc = await this.#docs.prompt(promptId);
+			const parts = promptDocParts(doc);
+			const missing = list.filter((v) => !parts.versions.has(v.id));
+			if (!missing.length) continue;
+			doc.transact(() => {
+				for (const v of missing) parts.versions.set(v.id, v);
+			}, LOCAL_ORIGIN);
+			count += missing.length;
+		}
+		const missingBranches = branches.filter(
+			(b) => maps.prompts.has(b.promptId) && !maps.branches.has(pairKey(b.promptId, b.name))
+		);
+		if (missingBranches.length)
+			this.#docs.index.transact(() => {
+				for (const b of missingBranches) maps.branches.set(pairKey(b.promptId, b.name), b);
+			}, LOCAL_ORIGIN);
+		return count + missingBranches.length;
+	}
+
 	/** Rebuilds the local projection from the documents (loads every prompt document). */
 	async rebuildProjection(): Promise<void> {
 		await this.#queue;
@@ -243,8 +295,18 @@ export class SyncBridge {
 
 	async #writePrompts(upserted: Prompt[], removed: string[]): Promise<void> {
 		const { index, maps } = this.#docs;
+		// A prompt open for co-editing is saved after every change of its shared text, remote ones
+		// included: only a change of metadata other than `updatedAt` is worth writing then (this
+		// also keeps a read-only device from writing anything just by watching others type).
+		const meta = upserted.filter(
+			(p) =>
+				!this.#live.has(p.id) ||
+				PROMPT_META_FIELDS.some(
+					(k) => k !== 'updatedAt' && !same(maps.prompts.get(p.id)?.get(k) ?? null, p[k] ?? null)
+				)
+		);
 		index.transact(() => {
-			for (const p of upserted) writePromptMeta(maps, p);
+			for (const p of meta) writePromptMeta(maps, p);
 			for (const id of removed) maps.prompts.delete(id);
 		}, LOCAL_ORIGIN);
 		for (const p of upserted) {

@@ -1,7 +1,7 @@
 /** @module Public API of local-first sync. */
 export { SyncService } from './sync-service';
 export type { LiveBinding, SyncServiceOptions } from './sync-service';
-export { describeSyncStatus } from './status';
+export { describeSyncStatus, shortSyncStatus } from './status';
 export type { SyncStatus, SyncErrorReason } from './status';
 export { makeInviteLink, parseInviteLink, syncConfigSchema, SYNC_ROLES } from './invite';
 export type { SyncConfig, SyncRole } from './invite';

@@ -13,7 +13,8 @@ export function clashName(name: string, id: string, taken: (n: string) => boolea
 	const tail = id.toLowerCase().replace(/[^a-z0-9]/g, '');
 	for (let k = 6; k <= tail.length; k++) {
 		const suffix = `-${tail.slice(0, k)}`;
-		const candidate = name.slice(0, MAX_NAME_LENGTH - suffix.length).replace(/[-_.]+$/, '') + suffix;
+		const candidate =
+			name.slice(0, MAX_NAME_LENGTH - suffix.length).replace(/[-_.]+$/, '') + suffix;
 		if (!taken(candidate)) return candidate;
 	}
 	return `${name.slice(0, MAX_NAME_LENGTH - tail.length - 1)}-${tail}`;

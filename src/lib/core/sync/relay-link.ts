@@ -14,6 +14,8 @@ import { INDEX_DOC_ID, promptDocId, type WorkspaceDocs } from './workspace-docs'
 const MESSAGE_RELAY_ERROR = 4;
 /** Documents asked for in one `POST /sync/batch`. */
 export const CATCH_UP_CHUNK = 2000;
+/** Times a document still behind its change marker is fetched again (about 40 s in all). */
+const MAX_STALE_RETRIES = 10;
 /** Sockets opened at once to send local changes of prompt documents that are not open. */
 export const MAX_UPLOAD_SOCKETS = 6;
 
@@ -72,7 +74,11 @@ const b64 = (bytes: Uint8Array) => {
 const unb64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
 
 /** Decodes the payload of a relay error message. */
-function readRelayError(decoder: decoding.Decoder): { code: string; message: string; room: string } {
+function readRelayError(decoder: decoding.Decoder): {
+	code: string;
+	message: string;
+	room: string;
+} {
 	try {
 		const v = JSON.parse(decoding.readVarString(decoder)) as {
 			code?: string;
@@ -104,6 +110,7 @@ export class RelayLink {
 	readonly #onStatus: (s: SyncStatus) => void;
 	readonly #onPendingChange?: (ids: string[]) => void;
 	readonly #onDiverged?: (fault: DivergedFault) => void;
+	#diverged: DivergedFault | null;
 	readonly #live = new Map<string, { live: LiveDoc; refs: number }>();
 	readonly #pending = new Set<string>();
 	readonly #uploading = new Set<string>();
@@ -111,6 +118,7 @@ export class RelayLink {
 	#catchingUp = 0;
 	#catchUpTimer: ReturnType<typeof setTimeout> | null = null;
 	#catchUpWanted = new Set<string>();
+	#staleRetries = 0;
 	#fault: {
 		reason: SyncErrorReason;
 		message: string;
@@ -131,12 +139,18 @@ export class RelayLink {
 		this.#onStatus = options.onStatus ?? (() => {});
 		this.#onPendingChange = options.onPendingChange;
 		this.#onDiverged = options.onDiverged;
-		if (options.diverged) this.#fault = RelayLink.#divergedFault(options.diverged);
+		this.#diverged = options.diverged ?? null;
+		if (this.#diverged) this.#fault = RelayLink.#divergedFault(this.#diverged);
 		for (const id of options.pendingUploads ?? []) this.#pending.add(id);
 	}
 
 	get status(): SyncStatus {
 		return this.#status;
+	}
+
+	/** The recorded divergence from the relay, if any (see `onDiverged`). */
+	get diverged(): DivergedFault | null {
+		return this.#diverged;
 	}
 
 	get readOnly(): boolean {
@@ -166,8 +180,10 @@ export class RelayLink {
 							: `the relay refused a change: ${err.message}`,
 					room: err.room || `${this.#config.workspace}/${docId}`
 				};
-				this.#fault = RelayLink.#divergedFault(diverged);
-				this.#onDiverged?.(diverged);
+				// A read-only refusal is the stronger fact: it is kept over a later rejection.
+				if (this.#diverged?.reason !== 'read_only') this.#diverged = diverged;
+				this.#fault = RelayLink.#divergedFault(this.#diverged!);
+				this.#onDiverged?.(this.#diverged!);
 			} else this.#fault = { reason: 'protocol', message: err.message, retrying: false };
 			this.#update();
 		};
@@ -177,7 +193,7 @@ export class RelayLink {
 	static #divergedFault(d: DivergedFault) {
 		return {
 			reason: d.reason,
-			message: `${d.message}. This device's copy now differs from the relay's: reset it from the relay to keep syncing.`,
+			message: `${d.message}; this device's copy now differs from the relay's`,
 			retrying: false,
 			canReset: true
 		};
@@ -185,9 +201,13 @@ export class RelayLink {
 
 	/**
 	 * Connects the index and starts catching up. `uploadLoaded` (default true) sends the prompt
-	 * documents already loaded (seeded from the library on first connect).
+	 * documents already loaded (seeded from the library on first connect); otherwise only those
+	 * in `upload` are sent.
 	 */
-	start({ uploadLoaded = true }: { uploadLoaded?: boolean } = {}): void {
+	start({
+		uploadLoaded = true,
+		upload = []
+	}: { uploadLoaded?: boolean; upload?: string[] } = {}): void {
 		const docs = this.#docs;
 		docs.onLocalPromptChange = (id) => {
 			if (this.readOnly || this.#live.has(id)) return;
@@ -196,8 +216,8 @@ export class RelayLink {
 			this.#pump();
 		};
 		// Documents written before the link started (seeding a library on first connect).
-		if (!this.readOnly && uploadLoaded)
-			for (const id of docs.loadedPromptIds()) this.#pending.add(id);
+		if (!this.readOnly)
+			for (const id of uploadLoaded ? docs.loadedPromptIds() : upload) this.#pending.add(id);
 		const index = this.#provider(INDEX_DOC_ID, docs.index);
 		if (!this.#isOnline()) index.disconnect();
 		this.#index = index;
@@ -347,7 +367,28 @@ export class RelayLink {
 			this.#catchingUp--;
 			this.#update();
 		}
+		this.#retryStale(new Set(stale));
 		return stale.length;
+	}
+
+	/**
+	 * A change marker can arrive (through the index) before the relay stored the document it
+	 * announces (sent through its own socket): documents still behind their markers are fetched
+	 * again a few times, with growing delays.
+	 */
+	#retryStale(fetched: Set<string>): void {
+		const behind = this.#docs
+			.staleDocs(() => undefined)
+			.filter((id) => fetched.has(id) && !this.#live.has(id));
+		if (!behind.length || this.#stopped) {
+			this.#staleRetries = 0;
+			return;
+		}
+		if (this.#staleRetries >= MAX_STALE_RETRIES) return;
+		const delay = Math.min(200 * 2 ** this.#staleRetries++, 5000);
+		setTimeout(() => {
+			if (!this.#stopped) this.#scheduleCatchUp(behind);
+		}, delay);
 	}
 
 	async #fetchBatch(ids: string[]): Promise<void> {

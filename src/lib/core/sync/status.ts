@@ -2,12 +2,7 @@
 
 /** `rejected`: the relay dropped an update (e.g. `approval_required`, `forbidden`). */
 export type SyncErrorReason =
-	| 'auth_refused'
-	| 'relay_down'
-	| 'read_only'
-	| 'rejected'
-	| 'storage'
-	| 'protocol';
+	'auth_refused' | 'relay_down' | 'read_only' | 'rejected' | 'storage' | 'protocol';
 
 export type SyncStatus =
 	/** A personal library: nothing to sync with. */
@@ -39,4 +34,21 @@ export function describeSyncStatus(s: SyncStatus): string {
 		case 'error':
 			return `Sync error: ${s.message}`;
 	}
+}
+
+const REASON_LABELS: Record<SyncErrorReason, string> = {
+	auth_refused: 'token refused',
+	relay_down: 'relay unreachable',
+	read_only: 'read-only role',
+	rejected: 'change refused',
+	storage: 'storage problem',
+	protocol: 'protocol problem'
+};
+
+/** A few words for a narrow place (the sidebar badge); `describeSyncStatus` has the details. */
+export function shortSyncStatus(s: SyncStatus): string {
+	if (s.state === 'error')
+		return `Sync error: ${REASON_LABELS[s.reason]}${s.canReset ? ' (reset needed)' : ''}`;
+	if (s.state === 'offline') return 'Offline: changes kept here';
+	return describeSyncStatus(s);
 }

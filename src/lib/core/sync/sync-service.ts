@@ -1,5 +1,4 @@
 /** @module The app's sync service: connect a library to a relay, status, live documents for editors. */
-import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { DomainEvents, EventBus } from '../events';
 import type { PromptloomDb } from '../store/db';
@@ -7,15 +6,21 @@ import { SyncBridge } from './bridge';
 import { memoryPersistence, type DocPersistence } from './doc-persistence';
 import { syncConfigSchema, type SyncConfig } from './invite';
 import { presenceFor } from './presence';
-import { RelayLink } from './relay-link';
+import { RelayLink, type DivergedFault, type RelaySnapshot } from './relay-link';
 import type { SyncStatus } from './status';
-import { WorkspaceDocs } from './workspace-docs';
-import { applyTextDiff, promptDocParts } from './ydoc-model';
+import { promptDocId, WorkspaceDocs } from './workspace-docs';
+import { applyTextDiff, CATCH_UP_ORIGIN, promptDocParts } from './ydoc-model';
+import * as Y from 'yjs';
 import { PromptloomError } from '../model/errors';
 
 const CONFIG_KEY = 'sync:config';
 const seededKey = (ws: string) => `sync:seeded:${ws}`;
 const pendingKey = (ws: string) => `sync:pending:${ws}`;
+const divergedKey = (ws: string) => `sync:diverged:${ws}`;
+
+/** The browser's network state (always online where there is no `navigator.onLine`). */
+const navigatorOnline = () =>
+	(globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine !== false;
 
 export interface SyncServiceOptions {
 	db: PromptloomDb;
@@ -112,7 +117,53 @@ export class SyncService {
 		this.#setStatus({ state: 'local' });
 	}
 
-	async #start(config: SyncConfig): Promise<void> {
+	/**
+	 * Replaces this device's copy of the workspace with the relay's: used after the relay dropped
+	 * an update (a read-only role, a label move without approval), since every later update of
+	 * this device depends on the dropped one and the relay could not apply it. The documents are
+	 * rebuilt from the relay's state (with a new Yjs client id), then local records the relay
+	 * lacks or has older are written back (except for a read-only role, and except labels), and
+	 * the local database is rebuilt from the result.
+	 * Downloads everything first, so an unreachable relay changes nothing (it throws).
+	 */
+	async resetFromRelay(): Promise<void> {
+		const s = this.#session;
+		if (!s) throw new PromptloomError('validation', 'This library is not connected to a relay');
+		await s.bridge.flush();
+		let snapshot: RelaySnapshot;
+		try {
+			snapshot = await s.link.fetchSnapshot();
+		} catch (e) {
+			throw new PromptloomError(
+				'relay',
+				`Cannot reset from the relay: ${e instanceof Error ? e.message : String(e)}`
+			);
+		}
+		if (this.#session !== s) return;
+		const diverged = s.link.diverged;
+		this.#session = null;
+		s.link.stop();
+		s.bridge.stop();
+		const names = [
+			`${s.config.workspace}/index`,
+			...new Set([
+				...s.docs.maps.prompts.keys(),
+				...s.docs.maps.markers.keys(),
+				...s.docs.loadedPromptIds(),
+				...snapshot.prompts.keys()
+			])
+		].map((n, i) => (i === 0 ? n : `${s.config.workspace}/${promptDocId(n)}`));
+		await s.docs.close();
+		const persistence = this.#o.persistence ?? memoryPersistence;
+		await persistence.clear?.(names);
+		const db = this.#o.db;
+		await db.settings.delete(pendingKey(s.config.workspace));
+		await db.settings.delete(divergedKey(s.config.workspace));
+		await db.settings.put({ key: seededKey(s.config.workspace), value: Date.now() });
+		await this.#start(s.config, snapshot, diverged?.reason !== 'read_only');
+	}
+
+	async #start(config: SyncConfig, snapshot?: RelaySnapshot, reapply = false): Promise<void> {
 		const db = this.#o.db;
 		let bridge: SyncBridge | null = null;
 		const docs = new WorkspaceDocs({
@@ -121,12 +172,17 @@ export class SyncService {
 			onPromptDoc: (id, doc) => bridge?.watchPromptDoc(id, doc)
 		});
 		const pending = await db.settings.get(pendingKey(config.workspace));
+		const diverged = (await db.settings.get(divergedKey(config.workspace)))?.value as
+			DivergedFault | undefined;
 		const link = new RelayLink({
 			config,
 			docs,
 			WebSocket: this.#o.WebSocket,
 			fetch: this.#o.fetch,
-			isOnline: this.#o.isOnline,
+			isOnline: this.#o.isOnline ?? navigatorOnline,
+			diverged: diverged ?? null,
+			onDiverged: (fault) =>
+				void db.settings.put({ key: divergedKey(config.workspace), value: fault }).catch(() => {}),
 			onStatus: (s) => {
 				if (this.#session?.link === link) this.#setStatus(s);
 			},
@@ -144,11 +200,24 @@ export class SyncService {
 		this.#session = { config, docs, bridge, link };
 		this.#setStatus({ state: 'syncing', detail: 'opening the workspace' });
 		await docs.open();
-		if (!(await db.settings.get(seededKey(config.workspace)))) {
+		const rewritten = new Set<string>();
+		if (snapshot) {
+			Y.applyUpdate(docs.index, snapshot.index, CATCH_UP_ORIGIN);
+			for (const [id, update] of snapshot.prompts) {
+				Y.applyUpdate(await docs.prompt(id), update, CATCH_UP_ORIGIN);
+				docs.coverMarkers(id);
+			}
+			// A viewer's changes can never be kept; an editor's legitimate ones are written back
+			// (and the prompt documents they touched are sent once the link is up).
+			docs.onLocalPromptChange = (id) => rewritten.add(id);
+			if (config.role !== 'viewer' && reapply) await bridge.reapplyLocal();
+			docs.onLocalPromptChange = null;
+			await bridge.rebuildProjection();
+		} else if (!(await db.settings.get(seededKey(config.workspace)))) {
 			await bridge.seedFromDexie();
 			await db.settings.put({ key: seededKey(config.workspace), value: Date.now() });
 		}
-		link.start();
+		link.start({ uploadLoaded: !snapshot, upload: [...rewritten] });
 	}
 
 	/**

@@ -95,6 +95,29 @@ export class WorkspaceDocs {
 	}
 
 	/**
+	 * Makes the index's change markers cover everything a loaded prompt document holds (e.g. a
+	 * document the relay stored while the index update with its marker was refused). Returns
+	 * true when a marker was written.
+	 */
+	coverMarkers(promptId: string): boolean {
+		const doc = this.#loaded.get(promptId);
+		if (!doc) return false;
+		const sv = Y.decodeStateVector(Y.encodeStateVector(doc));
+		const marker = this.maps.markers.get(promptId);
+		const missing = [...sv].filter(([client, clock]) => (marker?.get(String(client)) ?? 0) < clock);
+		if (!missing.length) return false;
+		this.index.transact(() => {
+			let m = this.maps.markers.get(promptId);
+			if (!m) {
+				m = new Y.Map<number>();
+				this.maps.markers.set(promptId, m);
+			}
+			for (const [client, clock] of missing) m.set(String(client), clock);
+		}, LOCAL_ORIGIN);
+		return true;
+	}
+
+	/**
 	 * Prompt ids whose document holds changes this device lacks, judged from the markers and
 	 * `known` (each document's state vector as last seen here; loaded documents use their own).
 	 */

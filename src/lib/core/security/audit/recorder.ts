@@ -31,7 +31,8 @@ export class AuditRecorder {
 		this.#off = [
 			// Changes synced from other devices are their authors' entries, not this device's.
 			events.on('prompts:changed', ({ upserted, removed, remote }) => {
-				if (!remote) this.#enqueue(() => this.#prompts(upserted, removed));
+				if (remote) for (const p of upserted) this.#remoteFacts.add(`prompt:${p.id}`);
+				else this.#enqueue(() => this.#prompts(upserted, removed));
 			}),
 			events.on('vcs:changed', ({ promptId, remote }) =>
 				this.#enqueue(() => (remote ? this.#skipRemote(promptId) : this.#vcs(promptId)))
@@ -68,7 +69,9 @@ export class AuditRecorder {
 		for (const p of upserted) {
 			const target = `prompt:${p.id}`;
 			const details = { name: p.name };
-			await this.#append('prompt.create', target, details, (last) => !last);
+			// A prompt created on another device was not created here.
+			if (!this.#remoteFacts.has(target))
+				await this.#append('prompt.create', target, details, (last) => !last);
 			if (p.deletedAt)
 				await this.#append(
 					'prompt.delete',

@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { AppCore } from '../app-core';
+import { startRelay, silentLogger, type RelayHandle } from '../../../../sync-server/src/index';
+import { createToken } from '../../../../sync-server/src/auth/token';
+import { makeDataDir, removeDataDir, waitFor } from '../../../../sync-server/testing/harness';
+import { openTestCore } from '../../../../tests/support/core';
+import { pairKey } from './ydoc-model';
+
+let relay: RelayHandle | undefined;
+let dataDir: string | undefined;
+const cores: AppCore[] = [];
+
+afterEach(async () => {
+	for (const c of cores.splice(0)) {
+		await c.sync.close();
+		c.close();
+	}
+	await relay?.close();
+	relay = undefined;
+	if (dataDir) await removeDataDir(dataDir);
+	dataDir = undefined;
+});
+
+async function device(name: string): Promise<AppCore> {
+	const core = await openTestCore({
+		author: () => name,
+		sync: { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket }
+	});
+	cores.push(core);
+	return core;
+}
+
+async function join(core: AppCore, user: string, role: 'editor' | 'viewer') {
+	const token = await createToken({ dataDir: dataDir!, workspace: 'team', role, user });
+	await core.sync.connect({ relay: relay!.url, workspace: 'team', token, role });
+}
+
+const synced = (c: AppCore) => c.sync.status.state === 'synced' && c.sync.session!.link.idle;
+
+async function settle(...cs: AppCore[]) {
+	await waitFor(() => cs.every(synced), 'all synced', 15_000);
+	for (const c of cs) await c.sync.flush();
+}
+
+/** Waits until the prompt named `name` has the text `want` on `c`. */
+async function contentOn(c: AppCore, name: string, want: string) {
+	for (let i = 0; i < 300; i++) {
+		if ((await c.library.findByName(name))?.content === want) return;
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	expect((await c.library.findByName(name))?.content).toBe(want);
+}
+
+describe('reset from the relay after a dropped update', () => {
+	it('a viewer sees the read-only error, resets, loses its own edits and keeps receiving', async () => {
+		dataDir = await makeDataDir();
+		relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
+		const ed = await device('ed');
+		const vic = await device('vic');
+		const p = await ed.library.createPrompt({ name: 'shared', content: 'relay text' });
+		await join(ed, 'ed', 'editor');
+		await settle(ed);
+		await join(vic, 'vic', 'viewer');
+		await contentOn(vic, 'shared', 'relay text');
+
+		const live = await vic.sync.openForEditing(p.id);
+		live!.ytext.insert(0, 'viewer: ');
+		await vic.library.createFolder('Mine');
+		await waitFor(() => vic.sync.status.state === 'error', 'read-only error');
+		expect(vic.sync.status).toMatchObject({ reason: 'read_only', canReset: true });
+		live!.release();
+
+		await vic.sync.resetFromRelay();
+		await settle(vic);
+		expect(vic.sync.status.state).toBe('synced');
+		expect((await vic.library.getPrompt(p.id)).content).toBe('relay text');
+		expect(await vic.library.listFolders()).toEqual([]);
+
+		await ed.library.updatePrompt(p.id, { content: 'relay text, edited later' });
+		await contentOn(vic, 'shared', 'relay text, edited later');
+	});
+
+	it('an editor whose label move was refused resets, keeps its other work, and syncs again', async () => {
+		dataDir = await makeDataDir();
+		relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
+		const ana = await device('ana');
+		const ben = await device('ben');
+		const p = await ana.library.createPrompt({ name: 'greet', content: 'Hello' });
+		const v1 = await ana.vcs.commit(p.id, 'first');
+		await join(ana, 'ana', 'editor');
+		await join(ben, 'ben', 'editor');
+		await settle(ana, ben);
+		await contentOn(ben, 'greet', 'Hello');
+
+		// A move of the protected label slips past the app (e.g. made by an older client).
+		const { docs } = ana.sync.session!;
+		docs.index.transact(() => {
+			docs.maps.labels.set(pairKey(p.id, 'production'), {
+				promptId: p.id,
+				name: 'production',
+				versionId: v1.id,
+				updatedAt: 1,
+				updatedBy: 'ana'
+			});
+		}, 'promptloom:local');
+		await waitFor(() => ana.sync.status.state === 'error', 'refused');
+		expect(ana.sync.status).toMatchObject({ reason: 'rejected', canReset: true });
+
+		// Later work on this device depends on the refused update; the relay cannot apply it.
+		const later = await ana.library.createPrompt({ name: 'later', content: 'made after' });
+		await ana.sync.flush();
+
+		await ana.sync.resetFromRelay();
+		await settle(ana);
+		expect(ana.sync.status.state).toBe('synced');
+		expect(docs === ana.sync.session!.docs).toBe(false);
+		expect(ana.sync.session!.docs.maps.labels.has(pairKey(p.id, 'production'))).toBe(false);
+		expect(await ana.db.labels.get([p.id, 'production'])).toBeUndefined();
+		expect((await ana.library.getPrompt(later.id)).content).toBe('made after');
+
+		// The written-back prompt and new edits reach the other device.
+		await contentOn(ben, 'later', 'made after');
+		await ana.library.updatePrompt(p.id, { content: 'Hello again' });
+		await contentOn(ben, 'greet', 'Hello again');
+	});
+});

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createToken } from '../../sync-server/src/index';
+import { launchBrowser, openApp, pageErrors } from './browser';
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+beforeAll(async () => {
+	browser = await launchBrowser();
+});
+afterAll(async () => {
+	for (const c of contexts) await c.close();
+	await browser.close();
+});
+
+/** Set SYNC_SCREENSHOTS=<dir> to keep pictures of the Sync page and the co-editing editor. */
+const SCREENSHOTS = process.env.SYNC_SCREENSHOTS;
+
+/** A device: a browser context whose user has a name (shown to co-editors). */
+async function device(author: string): Promise<BrowserContext> {
+	const c = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+	await c.addInitScript((name) => localStorage.setItem('promptloom:author', name), author);
+	contexts.push(c);
+	return c;
+}
+
+/** Connects through the Sync page form and waits until the workspace is in sync. */
+async function connect(page: Page, workspace: string, role: 'editor' | 'viewer', user: string) {
+	const token = await createToken({ dataDir: inject('relayDataDir'), workspace, role, user });
+	await page.getByRole('link', { name: '⟳ Sync' }).click();
+	await page.getByTestId('sync-relay').fill(inject('relayUrl'));
+	await page.getByTestId('sync-workspace').fill(workspace);
+	await page.getByTestId('sync-token').fill(token);
+	await page.getByLabel('Role').selectOption(role);
+	await page.getByTestId('sync-connect').click();
+	await badge(page, 'synced');
+}
+
+const badge = (page: Page, state: string) =>
+	expect
+		.poll(() => page.getByTestId('sync-status').getAttribute('data-state'), { timeout: 15000 })
+		.toBe(state);
+
+async function createTextPrompt(page: Page, name: string, text: string): Promise<string> {
+	await page.getByRole('link', { name: 'All prompts' }).click();
+	await page.getByRole('button', { name: '+ Text prompt' }).click();
+	await page.getByRole('dialog').getByLabel(/Name/).fill(name);
+	await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+	await expect.poll(() => page.getByTestId('prompt-name').textContent()).toBe(name);
+	await page.getByLabel('Prompt template').click();
+	await page.keyboard.type(text);
+	await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
+	return page.url().split('/prompts/')[1];
+}
+
+/** The editor's text as lines, without the remote carets and name labels drawn inside them. */
+const editorText = (page: Page) =>
+	page.getByLabel('Prompt template').evaluate((el) =>
+		[...el.querySelectorAll('.cm-line')]
+			.map((line) => {
+				const copy = line.cloneNode(true) as HTMLElement;
+				for (const c of copy.querySelectorAll('.cm-ySelectionCaret')) c.remove();
+				return (copy.textContent ?? '').replace(/\u2060/g, '');
+			})
+			.join('\n')
+	);
+
+/** Puts the cursor at the end of line `n` (1-based) of the prompt editor. */
+async function endOfLine(page: Page, n: number) {
+	await page
+		.getByLabel('Prompt template')
+		.locator('.cm-line')
+		.nth(n - 1)
+		.click();
+	await page.keyboard.press('End');
+}
+
+describe('local-first sync in the browser', () => {
+	it('syncs a new prompt, co-edits it live with cursors, merges offline edits and works offline', async () => {
+		const workspace = `sync-${Date.now().toString(36)}`;
+		const a = await openApp(await device('ana'));
+		const bContext = await device('ben');
+		const b = await openApp(bContext);
+		for (const p of [a, b]) p.setDefaultTimeout(15000);
+		await connect(a, workspace, 'editor', 'ana');
+		await connect(b, workspace, 'editor', 'ben');
+		await expect.poll(() => b.getByTestId('sync-page-status').textContent()).toContain('Synced');
+		if (SCREENSHOTS) await b.screenshot({ path: `${SCREENSHOTS}/sync-page.png`, fullPage: true });
+
+		// (a) A prompt created on A appears in B's library.
+		const id = await createTextPrompt(a, 'greeting', 'Hello {{ name }}.');
+		await b.getByRole('link', { name: 'All prompts' }).click();
+		await b.locator('[data-prompt="greeting"]').waitFor();
+
+		// (b) Both open it and type: each sees the other's text, caret and name live.
+		await b.locator('[data-prompt="greeting"]').getByRole('link').click();
+		await expect.poll(() => editorText(b)).toBe('Hello {{ name }}.');
+		await endOfLine(a, 1);
+		await a.keyboard.type(' Welcome back.');
+		await expect.poll(() => editorText(b)).toBe('Hello {{ name }}. Welcome back.');
+		await endOfLine(b, 1);
+		await b.keyboard.press('Enter');
+		await b.keyboard.type('Answer in {{ language }}.');
+		const both = 'Hello {{ name }}. Welcome back.\nAnswer in {{ language }}.';
+		await expect.poll(() => editorText(a)).toBe(both);
+		await expect.poll(() => editorText(b)).toBe(both);
+		await a.locator('.cm-ySelectionCaret').first().waitFor();
+		await b.locator('.cm-ySelectionCaret').first().waitFor();
+		await expect.poll(() => a.locator('.cm-ySelectionInfo').allTextContents()).toContain('ben');
+		await expect.poll(() => b.locator('.cm-ySelectionInfo').allTextContents()).toContain('ana');
+		await expect.poll(() => a.getByTestId('presence').textContent()).toMatch(/ana \(you\).*ben/);
+		await expect.poll(() => b.getByTestId('presence').textContent()).toMatch(/ben \(you\).*ana/);
+		await expect.poll(() => b.getByTestId('save-state').textContent()).toBe('All changes saved');
+		if (SCREENSHOTS) {
+			await b.locator('.cm-ySelectionCaret').first().hover();
+			await b.screenshot({ path: `${SCREENSHOTS}/co-editing.png` });
+		}
+
+		// (c, d) B goes offline; both edit other lines and the same line; B comes back; all merge.
+		await b.evaluate(() => navigator.serviceWorker.ready);
+		await bContext.setOffline(true);
+		await badge(b, 'offline');
+		await expect
+			.poll(() => b.getByTestId('sync-status').textContent())
+			.toContain('Offline: changes kept here');
+		await endOfLine(a, 1);
+		await a.keyboard.type(' [ana offline-time]');
+		await endOfLine(b, 2);
+		await b.keyboard.type(' [ben line 2]');
+		await b.getByLabel('Prompt template').locator('.cm-line').nth(0).click();
+		await b.keyboard.press('Home');
+		await b.keyboard.type('[ben first] ');
+		await b.keyboard.press('Control+End');
+		await b.keyboard.press('Enter');
+		await b.keyboard.type('Offline line from ben.');
+		await expect.poll(() => b.getByTestId('save-state').textContent()).toBe('All changes saved');
+		expect(await editorText(a)).not.toContain('ben line 2');
+		await bContext.setOffline(false);
+		await badge(b, 'synced');
+		const merged = [
+			'[ben first] Hello {{ name }}. Welcome back. [ana offline-time]',
+			'Answer in {{ language }}. [ben line 2]',
+			'Offline line from ben.'
+		].join('\n');
+		await expect.poll(() => editorText(a), { timeout: 15000 }).toBe(merged);
+		await expect.poll(() => editorText(b), { timeout: 15000 }).toBe(merged);
+		await expect.poll(() => a.getByTestId('save-state').textContent()).toBe('All changes saved');
+		await expect.poll(() => b.getByTestId('save-state').textContent()).toBe('All changes saved');
+
+		// (e) Reload B with the network off: the synced prompt is still there, text included.
+		await b.reload();
+		await expect.poll(() => b.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+		await bContext.setOffline(true);
+		await b.goto(b.url().replace(/\/prompts\/.*/, '/'));
+		await b.locator('[data-prompt="greeting"]').waitFor();
+		await badge(b, 'offline');
+		await b.locator('[data-prompt="greeting"]').getByRole('link').click();
+		await expect.poll(() => editorText(b)).toBe(merged);
+		expect(b.url()).toContain(id);
+		await bContext.setOffline(false);
+		await badge(b, 'synced');
+		expect(pageErrors(a)).toEqual([]);
+		expect(pageErrors(b)).toEqual([]);
+	});
+
+	it('shows a viewer the refusal of its edit, resets from the relay, then receives edits again', async () => {
+		const workspace = `sync-view-${Date.now().toString(36)}`;
+		const ed = await openApp(await device('ed'));
+		const vic = await openApp(await device('vic'));
+		for (const p of [ed, vic]) p.setDefaultTimeout(15000);
+		await connect(ed, workspace, 'editor', 'ed');
+		await createTextPrompt(ed, 'notice', 'Relay text.');
+		await connect(vic, workspace, 'viewer', 'vic');
+		await expect
+			.poll(() => vic.getByTestId('sync-page-status').textContent())
+			.toContain('Synced (read-only)');
+		await vic.getByRole('link', { name: 'All prompts' }).click();
+		await vic.locator('[data-prompt="notice"]').getByRole('link').click();
+		await expect.poll(() => editorText(vic)).toBe('Relay text.');
+
+		await endOfLine(vic, 1);
+		await vic.keyboard.type(' Viewer was here.');
+		await badge(vic, 'error');
+		await expect
+			.poll(() => vic.getByTestId('sync-status').textContent())
+			.toContain('Sync error: read-only role (reset needed)');
+		expect(await vic.getByTestId('sync-status').getAttribute('title')).toContain(
+			'your role is read-only'
+		);
+		await vic.getByTestId('sync-status').click();
+		await vic.getByTestId('sync-page-status').filter({ hasText: 'read-only' }).waitFor();
+		if (SCREENSHOTS)
+			await vic.screenshot({ path: `${SCREENSHOTS}/sync-reset.png`, fullPage: true });
+		await vic.getByTestId('sync-reset').click();
+		await badge(vic, 'synced');
+
+		await vic.getByRole('link', { name: 'All prompts' }).click();
+		await vic.locator('[data-prompt="notice"]').getByRole('link').click();
+		await expect.poll(() => editorText(vic)).toBe('Relay text.');
+		await endOfLine(ed, 1);
+		await ed.keyboard.type(' Edited after the reset.');
+		await expect.poll(() => editorText(vic)).toBe('Relay text. Edited after the reset.');
+		expect(await vic.getByTestId('sync-status').getAttribute('data-state')).toBe('synced');
+		expect(pageErrors(ed)).toEqual([]);
+		expect(pageErrors(vic)).toEqual([]);
+	});
+});
