@@ -1,56 +1,22 @@
 /**
- * Evaluation in Chromium: a provider configured in Settings (the test LLM server behind a CORS
- * gateway), two committed versions, a CSV dataset, a run on two models with progress and cost, a
+ * Evaluation in Chromium: a provider configured in Settings (the test LLM server,
+ * which answers browsers with CORS headers as hosted APIs do), two committed versions, a CSV dataset, a run on two models with progress and cost, a
  * reload mid-run and a resume, the sandboxed JavaScript scorer (escape attempts and time limit),
  * human review, and the A/B verdict.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { launchBrowser, openApp, pageErrors } from './browser';
 
 const SCREENSHOTS = process.env.EVAL_SCREENSHOTS;
 
-/** The test LLM server sends no CORS headers; this pass-through adds them (hosted APIs send them). */
-function startCorsGateway(target: string): Promise<{ url: string; server: Server }> {
-	const server = createServer((req, res) => {
-		const cors = {
-			'access-control-allow-origin': '*',
-			'access-control-allow-headers': '*',
-			'access-control-allow-methods': 'GET, POST, OPTIONS'
-		};
-		if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
-		const upstream = request(
-			new URL(req.url ?? '/', target),
-			{ method: req.method, headers: { ...req.headers, host: new URL(target).host } },
-			(up) => {
-				res.writeHead(up.statusCode ?? 502, { ...up.headers, ...cors });
-				up.pipe(res);
-				up.on('error', () => res.destroy());
-			}
-		);
-		upstream.on('error', () => res.destroy());
-		req.pipe(upstream);
-	});
-	return new Promise((resolve) =>
-		server.listen(0, '127.0.0.1', () =>
-			resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })
-		)
-	);
-}
-
 let browser: Browser;
 let context: BrowserContext;
-let gateway: { url: string; server: Server };
 beforeAll(async () => {
 	browser = await launchBrowser();
-	gateway = await startCorsGateway(inject('llmUrl'));
 });
 afterAll(async () => {
 	await browser.close();
-	gateway.server.closeAllConnections();
-	await new Promise((r) => gateway.server.close(r));
 });
 beforeEach(async () => {
 	context = await browser.newContext();
@@ -129,7 +95,7 @@ describe('evaluation in the browser', () => {
 		await form.getByLabel('Kind').selectOption({ label: 'OpenAI-compatible server' });
 		await form.getByLabel('Name', { exact: true }).fill('Mock');
 		await form.getByLabel('Id', { exact: true }).fill('mock');
-		await form.getByLabel('Base URL').fill(`${gateway.url}/v1`);
+		await form.getByLabel('Base URL').fill(`${inject('llmUrl')}/v1`);
 		await form.getByLabel('Models').fill('gpt-4o-mini, gpt-4.1-nano');
 		await form.getByLabel('API key').fill('sk-e2e-eval');
 		await form.getByRole('button', { name: 'Add provider' }).click();

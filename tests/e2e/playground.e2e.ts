@@ -1,56 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { launchBrowser, openApp, pageErrors } from './browser';
-
-/**
- * The test LLM server sends no CORS headers, so a page on another origin cannot call it. Real
- * hosted APIs (OpenAI, Anthropic with its browser header) do send them; this pass-through gateway
- * adds them, answers preflights, and streams bodies through untouched.
- */
-function startCorsGateway(target: string): Promise<{ url: string; server: Server }> {
-	const server = createServer((req, res) => {
-		const cors = {
-			'access-control-allow-origin': '*',
-			'access-control-allow-headers': '*',
-			'access-control-allow-methods': 'GET, POST, OPTIONS',
-			'access-control-expose-headers': '*'
-		};
-		if (req.method === 'OPTIONS') {
-			res.writeHead(204, cors).end();
-			return;
-		}
-		const upstream = request(
-			new URL(req.url ?? '/', target),
-			{ method: req.method, headers: { ...req.headers, host: new URL(target).host } },
-			(up) => {
-				res.writeHead(up.statusCode ?? 502, { ...up.headers, ...cors });
-				up.pipe(res);
-				up.on('error', () => res.destroy());
-			}
-		);
-		upstream.on('error', () => res.destroy());
-		req.pipe(upstream);
-	});
-	return new Promise((resolve) =>
-		server.listen(0, '127.0.0.1', () =>
-			resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })
-		)
-	);
-}
 
 let browser: Browser;
 let context: BrowserContext;
-let gateway: { url: string; server: Server };
 beforeAll(async () => {
 	browser = await launchBrowser();
-	gateway = await startCorsGateway(inject('llmUrl'));
 });
 afterAll(async () => {
 	await browser.close();
-	gateway.server.closeAllConnections();
-	await new Promise((r) => gateway.server.close(r));
 });
 beforeEach(async () => {
 	context = await browser.newContext();
@@ -90,7 +48,7 @@ async function createPrompt(page: Page, name: string, text: string) {
 
 describe('the playground in the browser', () => {
 	it('configures providers, renders with a trace, and runs two models side by side', async () => {
-		const llmUrl = gateway.url;
+		const llmUrl = inject('llmUrl');
 		const page = await openApp(context, '/settings');
 		const cspViolations: string[] = [];
 		page.on('console', (m) => {
