@@ -1,14 +1,11 @@
 /** @module `promptloom render <template-file>`: renders a Jinja template safely (in a worker thread). */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { isPromptloomError } from '../../lib/core/model/errors';
-import { ROLES, type ChatRole } from '../../lib/core/model/prompt';
 import { TemplateError } from '../../lib/core/template/errors';
 import { createNodeRenderer } from '../../lib/core/template/node-renderer';
-import type { ChatMessageTemplate, RenderResult } from '../../lib/core/template/types';
-import type { CliCommand, CliIO } from '../types';
+import type { RenderResult } from '../../lib/core/template/types';
+import type { CliCommand } from '../types';
+import { InputError, parseChatFile, readText, readVars } from '../prompt-files';
 
 const USAGE = `Usage: promptloom render <template-file> [options]
 
@@ -37,57 +34,6 @@ Exit status:
      bad --vars or bad chat file
   2  unsafe template or render limit exceeded (time, output size, nesting)
 `;
-
-class RenderInputError extends Error {}
-
-async function readText(io: CliIO, file: string, what: string): Promise<string> {
-	try {
-		return await readFile(resolve(io.cwd, file), 'utf8');
-	} catch (e) {
-		const code = (e as NodeJS.ErrnoException).code;
-		const reason =
-			code === 'ENOENT'
-				? 'no such file'
-				: code === 'EISDIR'
-					? 'it is a directory'
-					: String(code ?? e);
-		throw new RenderInputError(`cannot read ${what} "${file}": ${reason}`);
-	}
-}
-
-async function readVars(io: CliIO, file: string): Promise<Record<string, unknown>> {
-	const text = await readText(io, file, 'vars file');
-	let data: unknown;
-	try {
-		data = JSON.parse(text);
-	} catch (e) {
-		throw new RenderInputError(`bad vars file "${file}": ${(e as Error).message}`);
-	}
-	if (typeof data !== 'object' || data === null || Array.isArray(data))
-		throw new RenderInputError(`bad vars file "${file}": expected a JSON object of name → value`);
-	return data as Record<string, unknown>;
-}
-
-function readChat(text: string, file: string): ChatMessageTemplate[] {
-	let data: unknown;
-	try {
-		data = parseYaml(text);
-	} catch (e) {
-		throw new RenderInputError(`bad chat file "${file}": ${(e as Error).message}`);
-	}
-	if (!Array.isArray(data))
-		throw new RenderInputError(
-			`bad chat file "${file}": expected a list of {role, content} messages`
-		);
-	return data.map((m: unknown, i) => {
-		const msg = m as { role?: unknown; content?: unknown } | null;
-		if (!msg || !ROLES.includes(msg.role as ChatRole) || typeof msg.content !== 'string')
-			throw new RenderInputError(
-				`bad chat file "${file}": message ${i + 1} needs a role (${ROLES.join(', ')}) and a string content`
-			);
-		return { role: msg.role as ChatRole, content: msg.content };
-	});
-}
 
 function formatOutput(result: RenderResult, format: 'text' | 'json'): string {
 	if (format === 'json') return JSON.stringify({ output: result.output }, null, 2) + '\n';
@@ -148,14 +94,14 @@ export const renderCommand: CliCommand = {
 			};
 			const result = await renderer.render(
 				values.chat
-					? { messages: readChat(source, file), variables, options }
+					? { messages: parseChatFile(source, file), variables, options }
 					: { template: source, variables, options }
 			);
 			for (const w of result.warnings) io.stderr(`warning: ${w.message}\n`);
 			io.stdout(formatOutput(result, format));
 			return 0;
 		} catch (e) {
-			if (e instanceof RenderInputError) {
+			if (e instanceof InputError) {
 				io.stderr(`promptloom render: ${e.message}\n`);
 				return 1;
 			}

@@ -1,16 +1,12 @@
 /** @module `promptloom run <prompt-file> --model <provider:model>`: renders a prompt and calls a model. */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { isPromptloomError } from '../../lib/core/model/errors';
-import { ROLES, type ChatRole } from '../../lib/core/model/prompt';
 import { ProviderError, providerFromEnv, type ChatResult } from '../../lib/core/providers/index';
 import { TemplateError } from '../../lib/core/template/errors';
 import { startConversation } from '../../lib/core/template/conversation';
 import { createNodeRenderer } from '../../lib/core/template/node-renderer';
-import type { ChatMessageTemplate } from '../../lib/core/template/types';
-import type { CliCommand, CliIO } from '../types';
+import type { CliCommand } from '../types';
+import { InputError, parseChatFile, readText, readVars } from '../prompt-files';
 
 const USAGE = `Usage: promptloom run <prompt-file> --model <provider:model> [options]
 
@@ -48,51 +44,6 @@ Exit status:
      or a provider error (bad key, unknown model, rate limit after retries, timeout, network)
   2  usage error (missing --model, bad option)
 `;
-
-class InputError extends Error {}
-
-async function readText(io: CliIO, file: string, what: string): Promise<string> {
-	try {
-		return await readFile(resolve(io.cwd, file), 'utf8');
-	} catch (e) {
-		const code = (e as NodeJS.ErrnoException).code;
-		throw new InputError(
-			`cannot read ${what} "${file}": ${code === 'ENOENT' ? 'no such file' : String(code ?? e)}`
-		);
-	}
-}
-
-async function readVars(io: CliIO, file: string): Promise<Record<string, unknown>> {
-	const text = await readText(io, file, 'vars file');
-	let data: unknown;
-	try {
-		data = JSON.parse(text);
-	} catch (e) {
-		throw new InputError(`bad vars file "${file}": ${(e as Error).message}`);
-	}
-	if (typeof data !== 'object' || data === null || Array.isArray(data))
-		throw new InputError(`bad vars file "${file}": expected a JSON object of name → value`);
-	return data as Record<string, unknown>;
-}
-
-function readChat(text: string, file: string): ChatMessageTemplate[] {
-	let data: unknown;
-	try {
-		data = parseYaml(text);
-	} catch (e) {
-		throw new InputError(`bad chat file "${file}": ${(e as Error).message}`);
-	}
-	if (!Array.isArray(data) || data.length === 0)
-		throw new InputError(`bad chat file "${file}": expected a list of {role, content} messages`);
-	return data.map((m: unknown, i) => {
-		const msg = m as { role?: unknown; content?: unknown } | null;
-		if (!msg || !ROLES.includes(msg.role as ChatRole) || typeof msg.content !== 'string')
-			throw new InputError(
-				`bad chat file "${file}": message ${i + 1} needs a role (${ROLES.join(', ')}) and a string content`
-			);
-		return { role: msg.role as ChatRole, content: msg.content };
-	});
-}
 
 function numberOption(value: string | undefined, name: string): number | undefined {
 	if (value === undefined) return undefined;
@@ -167,7 +118,7 @@ export const runCommand: CliCommand = {
 			};
 			const rendered = await renderer.render(
 				values.chat
-					? { messages: readChat(source, file), variables, options }
+					? { messages: parseChatFile(source, file), variables, options }
 					: { template: source, variables, options }
 			);
 			renderer.dispose();
