@@ -5,7 +5,7 @@ import { MemoryVcsStore } from '../src/lib/core/vcs/memory-store';
 import { mergeText } from '../src/lib/core/vcs/merge';
 import { VcsService } from '../src/lib/core/vcs/service';
 import { diffWords } from '../src/lib/core/vcs/text-diff';
-import { diffTokens } from '../src/lib/core/vcs/token-diff';
+import { diffTokens, loadTokenizer } from '../src/lib/core/vcs/token-diff';
 
 const RUNS = 7;
 
@@ -84,6 +84,7 @@ export async function run(): Promise<Record<string, number>> {
 	const versions = (await vcs.history(promptId)).length;
 	if (versions !== 1000) throw new Error(`history bench built ${versions} versions, expected 1000`);
 
+	await loadTokenizer();
 	return {
 		'vcs.diff_20kb_ms': await time(() => diffWords(a, b)),
 		'vcs.token_diff_20kb_ms': await time(() => diffTokens(a, b)),

@@ -1,5 +1,6 @@
 /** @module Browser Web Worker entry of the template renderer: renders each request it receives. */
-import { handleRenderMessage, type RenderWorkerRequest } from '../core/template/renderer';
+import { handleRenderMessage } from '../core/template/render-handler';
+import type { RenderWorkerRequest } from '../core/template/renderer';
 
 const scope = self as unknown as {
 	postMessage(msg: unknown): void;

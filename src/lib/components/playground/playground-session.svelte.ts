@@ -11,6 +11,7 @@ import {
 	startConversation
 } from '$lib/core/template/conversation';
 import { createBrowserRenderer } from '$lib/core/template/web-renderer';
+import { loadTokenizer } from '$lib/core/providers/tokenizer';
 import type { Renderer } from '$lib/core/template/renderer';
 import type { RenderResult, TemplateVariable } from '$lib/core/template/types';
 import { TemplateError } from '$lib/core/template/errors';
@@ -99,6 +100,9 @@ export class PlaygroundSession {
 	}
 
 	async init(): Promise<void> {
+		// Warm the tokenizer (a separate chunk) so the first run does not wait for it; a failed
+		// warm-up is retried by the run itself.
+		loadTokenizer().catch(() => undefined);
 		const providers = this.#core.providers;
 		this.modelOptions = await providers.modelSpecs();
 		if (this.specs.length === 0) this.specs = this.modelOptions.slice(0, 2);

@@ -2,7 +2,7 @@
 import { estimateCasesCost, type CostEstimate } from '../eval/run/estimate';
 import type { RenderCase } from '../eval/types';
 import type { ChatMessage } from '../providers/types';
-import { countChatTokens } from '../providers/tokens';
+import { countChatTokens, loadTokenizer } from '../providers/tokens';
 import { DEFAULT_PRICES, findPrice, type PriceTable } from '../providers/prices';
 import { planCases, type EvalPlan } from './plan';
 
@@ -22,6 +22,7 @@ export async function estimatePlan(
 	render: RenderCase,
 	table: PriceTable = DEFAULT_PRICES
 ): Promise<PlanEstimate> {
+	await loadTokenizer();
 	const est = await estimateCasesCost(planCases(plan), render, {
 		countTokens: (messages, model) => countChatTokens(messages as ChatMessage[], model),
 		priceOf: (provider, model) => priceOf(provider, model, table),

@@ -1,6 +1,6 @@
 /** @module A prefilled "new evaluation" form (e.g. from a promptfoo import), kept in the settings table. */
 import { z } from 'zod';
-import { validateAssertions } from '../eval/scorers/registry';
+import { prepareAssertions, validateAssertions } from '../eval/scorers/registry';
 import type { Assertion } from '../eval/scorers/types';
 import { PromptloomError } from '../model/errors';
 import type { SettingRecord } from '../store/db';
@@ -67,6 +67,7 @@ export async function loadEvalDraft(settings: SettingsTable): Promise<EvalDraft 
 		);
 	}
 	const draft = parsed.data as EvalDraft;
+	await prepareAssertions(draft.assertions);
 	validateAssertions(draft.assertions);
 	return draft;
 }

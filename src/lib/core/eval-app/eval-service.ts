@@ -4,6 +4,7 @@ import { runEval } from '../eval/run/runner';
 import type { EvalResult, EvalRun, RunProgress, RunStatus } from '../eval/run/types';
 import type { JsSandbox } from '../eval/sandbox/js-sandbox';
 import type { HumanScoreInput } from '../eval/scorers/human';
+import { prepareAssertions } from '../eval/scorers/registry';
 import type { Assertion } from '../eval/scorers/types';
 import type { LibraryService } from '../library/library-service';
 import { PromptloomError } from '../model/errors';
@@ -129,13 +130,15 @@ export class EvalService {
 	}
 
 	/** Tokenizes every rendered prompt and prices it; states its output-length assumption. */
-	estimate(plan: EvalPlan): Promise<PlanEstimate> {
+	async estimate(plan: EvalPlan): Promise<PlanEstimate> {
+		await prepareAssertions(plan.assertions);
 		validatePlan(plan);
 		return estimatePlan(plan, renderCaseFor(plan.variants, this.#render));
 	}
 
 	/** Stores the plan as a new run and starts it in the background; returns the run id. */
 	async start(plan: EvalPlan): Promise<string> {
+		await prepareAssertions(plan.assertions);
 		validatePlan(plan);
 		const registry = this.#registry();
 		const id = globalThis.crypto.randomUUID();

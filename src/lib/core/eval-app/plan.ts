@@ -69,7 +69,10 @@ export function modelRefOf(m: PlanModel): ModelRef {
 	return ref;
 }
 
-/** Checks a plan before it is stored: something to run, valid assertions and model specs. */
+/**
+ * Checks a plan before it is stored: something to run, valid assertions and model specs.
+ * Await `prepareAssertions(plan.assertions)` first (JSON schemas need ajv loaded).
+ */
 export function validatePlan(plan: EvalPlan): void {
 	const fail = (path: string, msg: string) =>
 		new PromptloomError('validation', `${path}: ${msg}`, { path });

@@ -10,6 +10,7 @@ import {
 	type PromptfooPrompt
 } from '../eval/promptfoo/config';
 import { parseProviderId } from '../eval/provider-id';
+import { prepareAssertions } from '../eval/scorers/registry';
 import type { Assertion } from '../eval/scorers/types';
 import type { LibraryService } from '../library/library-service';
 import { PromptloomError } from '../model/errors';
@@ -245,6 +246,7 @@ export async function previewPromptfooImport(
 		warnings: [...mapped.warnings, ...providerWarnings(cfg, models, await deps.providers.list())]
 	};
 	if (cfg.defaultTest.judge) preview.judge = modelSpecOfProvider(cfg.defaultTest.judge);
+	await prepareAssertions(preview.assertions);
 	validatePlan(provisionalPlan(preview));
 	return preview;
 }

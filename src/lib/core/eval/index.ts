@@ -28,6 +28,7 @@ export {
 export type { Assertion, Scorer, ScorerContext, ScoreOutcome, ScoreResult } from './scorers/types';
 export {
 	ASSERT_SET,
+	prepareAssertions,
 	registerScorer,
 	resolveType,
 	SCORERS,

@@ -4,7 +4,7 @@
  */
 import { PromptloomError } from '../model/errors';
 import type { Prompt, PromptContent, PromptMetadata } from '../model/prompt';
-import { countChatTokens } from '../providers/index';
+import { countChatTokens, loadTokenizer } from '../providers/tokens';
 import type { ProviderRegistry } from '../providers-app/registry';
 import type { PromptloomDb } from '../store/db';
 import { resolveIncludes } from '../template/includes';
@@ -144,10 +144,13 @@ export class PlaygroundService {
 		signal: AbortSignal | undefined
 	): Promise<ColumnResult> {
 		let text = '';
+		// Counting needs the tokenizer (a separate chunk): it loads while the model answers.
+		const estimated = loadTokenizer().then(() => countChatTokens(col.messages));
+		estimated.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
 		const base = {
 			spec: col.spec,
 			messages: col.messages.map((m) => ({ ...m })),
-			estimatedInputTokens: countChatTokens(col.messages)
+			estimatedInputTokens: 0
 		};
 		let result: ColumnResult;
 		try {
@@ -190,6 +193,7 @@ export class PlaygroundService {
 					}
 				: { ...base, status: 'error', text, error: columnError(e) };
 		}
+		result.estimatedInputTokens = await estimated;
 		handlers.onColumn?.(index, result);
 		return result;
 	}

@@ -3,7 +3,7 @@ import { ProviderError, kindForStatus, messageForStatus, redact } from './errors
 import { costOf, type PriceTable } from './prices';
 import { parseRetryAfter, withRetry, type RetryEnv, type RetryPolicy } from './retry';
 import { NdjsonParser, SseParser, readText } from './stream-parse';
-import { countChatTokens, countTokens } from './tokens';
+import { countChatTokens, countTokens, loadTokenizer } from './tokens';
 import type { ChatOptions, ChatRequest, ChatResult, LlmProvider, ProviderKind } from './types';
 import { WireShapeError, parseJson, type WireAdapter, type WireOutcome } from './wire';
 
@@ -177,6 +177,7 @@ export function createHttpProvider(adapter: WireAdapter, config: HttpProviderCon
 					outcome = { text: partial, ...state.outcome() };
 				}
 				const latencyMs = Date.now() - started;
+				if (!outcome.usage) await loadTokenizer();
 				const usage = outcome.usage
 					? { ...outcome.usage }
 					: {

@@ -7,7 +7,7 @@ import {
 	findPrice,
 	type PriceTable
 } from './prices';
-import { countChatTokens, countTokens } from './tokens';
+import { countChatTokens, countTokens, loadTokenizer } from './tokens';
 
 describe('findPrice', () => {
 	it('matches exact ids, aliases, vendor paths and provider prefixes', () => {
@@ -69,12 +69,12 @@ describe('costOf', () => {
 });
 
 describe('estimateCost', () => {
-	it('counts input tokens with the tokenizer and assumes maxTokens output', () => {
+	it('counts input tokens with the tokenizer and assumes maxTokens output', async () => {
 		const messages = [
 			{ role: 'system' as const, content: 'You are terse.' },
 			{ role: 'user' as const, content: 'Summarize the plot of Hamlet.' }
 		];
-		const est = estimateCost({ model: 'gpt-4o', messages, maxTokens: 100 });
+		const est = await estimateCost({ model: 'gpt-4o', messages, maxTokens: 100 });
 		expect(est.inputTokens).toBe(countChatTokens(messages));
 		expect(est.inputTokens).toBe(
 			3 +
@@ -88,7 +88,8 @@ describe('estimateCost', () => {
 		expect(est.costUsd).toBeCloseTo((est.inputTokens * 2.5 + 100 * 10) / 1e6, 12);
 	});
 
-	it('counts special-token text as plain text instead of throwing', () => {
+	it('counts special-token text as plain text instead of throwing', async () => {
+		await loadTokenizer();
 		expect(countTokens('<|endoftext|>')).toBeGreaterThan(1);
 	});
 });

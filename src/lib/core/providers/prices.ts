@@ -6,7 +6,7 @@
  * providers' public pricing pages.
  */
 import { parseModelSpec } from './model-spec';
-import { countChatTokens } from './tokens';
+import { countChatTokens, loadTokenizer } from './tokens';
 import type { ChatMessage, ProviderKind, TokenUsage } from './types';
 
 export interface PriceEntry {
@@ -204,12 +204,13 @@ export interface CostEstimate extends CostBreakdown {
 
 /**
  * Estimates the cost of a request before sending it: input tokens counted with the tokenizer,
- * output tokens assumed (the upper bound when `maxTokens` is set).
+ * output tokens assumed (the upper bound when `maxTokens` is set). Loads the tokenizer on first use.
  */
-export function estimateCost(
+export async function estimateCost(
 	req: { model: string; messages: readonly ChatMessage[]; maxTokens?: number },
 	options: { table?: PriceTable; provider?: ProviderKind; expectedOutputTokens?: number } = {}
-): CostEstimate {
+): Promise<CostEstimate> {
+	await loadTokenizer();
 	const inputTokens = countChatTokens(req.messages, req.model);
 	const outputTokens = options.expectedOutputTokens ?? req.maxTokens ?? 256;
 	return {

@@ -5,7 +5,7 @@ import { answerFor, countInputTokens } from '../../../../tests/support/mock-llm/
 import { createProvider, providerFromEnv, type ProviderSettings } from './create';
 import { ProviderError } from './errors';
 import type { PriceTable } from './prices';
-import { countChatTokens } from './tokens';
+import { countChatTokens, loadTokenizer } from './tokens';
 import type { ChatMessage, ChatResult, ProviderKind } from './types';
 
 let mock: MockLlmServer;
@@ -189,6 +189,7 @@ describe('request shape', () => {
 
 	it('counts the same input tokens locally as the server reports', async () => {
 		const r = await provider('openai').chat({ model: 'gpt-4o-mini', messages });
+		await loadTokenizer();
 		expect(countChatTokens(messages, 'gpt-4o-mini')).toBe(r.usage.inputTokens);
 	});
 });

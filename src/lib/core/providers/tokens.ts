@@ -1,6 +1,8 @@
-/** @module Token counts before sending, with gpt-tokenizer (o200k_base). */
-import { encode } from 'gpt-tokenizer';
+/** @module Token counts before sending, with gpt-tokenizer (o200k_base, loaded lazily). */
+import { loadedTokenizer } from './tokenizer';
 import type { ChatMessage } from './types';
+
+export { loadTokenizer, isTokenizerLoaded } from './tokenizer';
 
 const NO_SPECIAL = { disallowedSpecial: new Set<string>() };
 
@@ -18,14 +20,18 @@ export function isExactTokenizer(model: string): boolean {
 	return /^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|o1|o3|o4|chatgpt-4o|gpt-oss)/.test(m);
 }
 
-/** Counts tokens of plain text; special-token strings such as `<|endoftext|>` count as text. */
+/**
+ * Counts tokens of plain text; special-token strings such as `<|endoftext|>` count as text.
+ * Sync: call only after `await loadTokenizer()` (throws otherwise).
+ */
 export function countTokens(text: string): number {
-	return encode(text, NO_SPECIAL).length;
+	return loadedTokenizer().encode(text, NO_SPECIAL).length;
 }
 
 /**
  * Counts the input tokens a chat request will use: each message's role and content plus
  * framing overhead. `model` selects exactness only (see `isExactTokenizer`).
+ * Sync: call only after `await loadTokenizer()` (throws otherwise).
  */
 export function countChatTokens(messages: readonly ChatMessage[], _model?: string): number {
 	let total = TOKENS_REPLY_PRIMING;

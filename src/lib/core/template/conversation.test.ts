@@ -35,14 +35,18 @@ describe('conversation memory simulation', () => {
 		expect(() => continueConversation([], '  ')).toThrow('the user turn is empty');
 	});
 
-	it('keeps system messages and the latest turns within a token window', () => {
+	it('keeps system messages and the latest turns within a token window', async () => {
 		const history: ChatMessage[] = [
 			{ role: 'system', content: 'sys' },
 			{ role: 'user', content: 'one two three four five six seven eight' },
 			{ role: 'assistant', content: 'ok' },
 			{ role: 'user', content: 'last' }
 		];
-		expect(windowConversation(history, 4).map((m) => m.content)).toEqual(['sys', 'ok', 'last']);
-		expect(windowConversation(history, 1000)).toEqual(history);
+		expect((await windowConversation(history, 4)).map((m) => m.content)).toEqual([
+			'sys',
+			'ok',
+			'last'
+		]);
+		expect(await windowConversation(history, 1000)).toEqual(history);
 	});
 });

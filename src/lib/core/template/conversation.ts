@@ -1,5 +1,5 @@
 /** @module Conversation memory simulation for the playground: feed the history back turn by turn. */
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { loadTokenizer } from '../providers/tokenizer';
 import { TemplateError } from './errors';
 import type { ChatMessage, RenderResult } from './types';
 
@@ -29,12 +29,14 @@ export function appendAssistantReply(
 
 /**
  * A sliding-window memory: keeps every system message and the most recent other messages whose
- * o200k token count fits in `maxTokens` (the latest message is always kept).
+ * o200k token count fits in `maxTokens` (the latest message is always kept). Loads the tokenizer
+ * on first use.
  */
-export function windowConversation(
+export async function windowConversation(
 	history: readonly ChatMessage[],
 	maxTokens: number
-): ChatMessage[] {
+): Promise<ChatMessage[]> {
+	const { countTokens } = await loadTokenizer();
 	const system = history.filter((m) => m.role === 'system');
 	let budget = maxTokens - system.reduce((n, m) => n + countTokens(m.content), 0);
 	const kept = new Set<ChatMessage>(system);

@@ -14,6 +14,7 @@ export {
 	appendAssistantReply,
 	windowConversation
 } from './conversation';
-export { createWorkerRenderer, handleRenderMessage, type Renderer } from './renderer';
+export { createWorkerRenderer, type Renderer } from './renderer';
+export { handleRenderMessage } from './render-handler';
 // Platform renderers are imported from their own files: './node-renderer' (Node) and
 // './web-renderer' (browser), so neither platform bundles the other's worker code.

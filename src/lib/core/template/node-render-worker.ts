@@ -1,6 +1,7 @@
 /** @module Node worker_threads entry of the renderer: renders each request it receives. */
 import { parentPort } from 'node:worker_threads';
-import { handleRenderMessage, type RenderWorkerRequest } from './renderer';
+import { handleRenderMessage } from './render-handler';
+import type { RenderWorkerRequest } from './renderer';
 
 const port = parentPort;
 if (!port) throw new Error('node-render-worker.ts must run in a worker thread');

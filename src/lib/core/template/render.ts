@@ -10,22 +10,18 @@ import {
 	toTemplateError,
 	type SessionConfig
 } from './interpreter';
+import { effectiveLimits } from './limits';
 import { parseTemplate } from './parse';
-import {
-	DEFAULT_LIMITS,
-	type ChatMessage,
-	type RenderLimits,
-	type RenderRequest,
-	type RenderResult,
-	type RenderWarning,
-	type ResolvedIncludes
+import type {
+	ChatMessage,
+	RenderRequest,
+	RenderResult,
+	RenderWarning,
+	ResolvedIncludes
 } from './types';
 import { analyzeVariables } from './variables';
 
-/** The limits of a request: its overrides on top of {@link DEFAULT_LIMITS}. */
-export function effectiveLimits(overrides?: Partial<RenderLimits>): RenderLimits {
-	return { ...DEFAULT_LIMITS, ...overrides };
-}
+export { effectiveLimits };
 
 function clockOf(now: string | number | undefined): Date {
 	if (now === undefined) return new Date();

@@ -1,11 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNodeRenderer } from './node-renderer';
-import {
-	createWorkerRenderer,
-	handleRenderMessage,
-	type WorkerEvents,
-	type WorkerHandle
-} from './renderer';
+import { handleRenderMessage } from './render-handler';
+import { createWorkerRenderer, type WorkerEvents, type WorkerHandle } from './renderer';
 
 describe('createWorkerRenderer (client side)', () => {
 	it('terminates a worker that does not answer in time and starts a new one for the next render', async () => {

@@ -1,6 +1,6 @@
 /** @module The Renderer interface and the worker protocol shared by the Node and browser render workers. */
-import { deserializeError, limitError, serializeError, type SerializedError } from './errors';
-import { effectiveLimits, renderRequest } from './render';
+import { deserializeError, limitError, type SerializedError } from './errors';
+import { effectiveLimits } from './limits';
 import type { RenderRequest, RenderResult } from './types';
 
 /** Renders untrusted templates off the calling thread, with a hard time limit. */
@@ -19,15 +19,6 @@ export type RenderWorkerMessage =
 	| { type: 'ready' }
 	| { type: 'result'; id: number; result: RenderResult }
 	| { type: 'error'; id: number; error: SerializedError };
-
-/** What a worker entry does with each request: render in the worker, answer with plain data. */
-export function handleRenderMessage(msg: RenderWorkerRequest): RenderWorkerMessage {
-	try {
-		return { type: 'result', id: msg.id, result: renderRequest(msg.request) };
-	} catch (e) {
-		return { type: 'error', id: msg.id, error: serializeError(e) };
-	}
-}
 
 /** The few things the client needs from a Node `Worker` or a browser `Worker`. */
 export interface WorkerHandle {

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { chatSnapshot, metadata, textSnapshot } from './fixtures';
 import { diffPrompts } from './prompt-diff';
+import { loadTokenizer } from './token-diff';
+
+beforeAll(async () => {
+	await loadTokenizer();
+});
 
 describe('diffPrompts', () => {
 	it('diffs text prompts at every granularity, with metadata and token totals', () => {

@@ -109,7 +109,10 @@ function wholeText(c: PromptContent): string {
 	return promptText(c);
 }
 
-/** Compares two versions (or any two snapshots) at the requested granularities. */
+/**
+ * Compares two versions (or any two snapshots) at the requested granularities. Counts tokens, so
+ * call it only after `await loadTokenizer()` (from ./token-diff); throws otherwise.
+ */
 export function diffPrompts(
 	vA: Pick<Version, 'id' | 'content' | 'metadata'>,
 	vB: Pick<Version, 'id' | 'content' | 'metadata'>,

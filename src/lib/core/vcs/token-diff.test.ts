@@ -1,6 +1,10 @@
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { describe, expect, it } from 'vitest';
-import { diffTokens, tokenPieces } from './token-diff';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { diffTokens, loadTokenizer, tokenPieces } from './token-diff';
+
+beforeAll(async () => {
+	await loadTokenizer();
+});
 
 const join = (ts: string[]) => ts.join('');
 const side = (d: ReturnType<typeof diffTokens>, skip: 'insert' | 'delete') =>

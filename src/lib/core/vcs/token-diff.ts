@@ -1,6 +1,11 @@
-/** @module Model-token diff (o200k_base, the GPT-4o/GPT-5 tokenizer) with visible token boundaries. */
-import { decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
+/**
+ * @module Model-token diff (o200k_base, the GPT-4o/GPT-5 tokenizer) with visible token boundaries.
+ * The functions are sync: call them only after `await loadTokenizer()` (re-exported here).
+ */
+import { loadedTokenizer } from '../providers/tokenizer';
 import { diffStringArrays, type DiffOp } from './text-diff';
+
+export { loadTokenizer, isTokenizerLoaded } from '../providers/tokenizer';
 
 /** A run of tokens; `tokens` are their decoded strings, so a view can draw each boundary. */
 export interface TokenDiffPart {
@@ -24,8 +29,10 @@ const MAX_TOKENS_PER_CHAR = 8;
  * Splits text into the strings of its o200k_base tokens. A token that is only part of a character
  * (multi-byte UTF-8 split across tokens) is joined with its neighbours until the piece decodes to
  * a real slice of the text, so the pieces always concatenate back to the input.
+ * Throws if the tokenizer is not loaded yet.
  */
 export function tokenPieces(text: string): { pieces: string[]; count: number } {
+	const { decode, encode } = loadedTokenizer();
 	const ids = encode(text, { disallowedSpecial: new Set() });
 	const pieces: string[] = [];
 	let pos = 0;
@@ -68,7 +75,7 @@ function push(out: TokenDiffPart[], op: DiffOp, tokens: string[]): void {
 
 /**
  * Token-level diff of two texts. Lines (of tokens) are matched first and tokens are compared only
- * inside changed lines, which keeps long prompts fast.
+ * inside changed lines, which keeps long prompts fast. Throws if the tokenizer is not loaded yet.
  */
 export function diffTokens(a: string, b: string): TokenDiff {
 	const ta = tokenPieces(a);

@@ -2,7 +2,7 @@
 import PQueue from 'p-queue';
 import { PromptloomError, isPromptloomError } from '../../model/errors';
 import { aggregateScores, runAssertions } from '../scorers/assert';
-import { validateAssertions } from '../scorers/registry';
+import { prepareAssertions, validateAssertions } from '../scorers/registry';
 import type { ScoreResult } from '../scorers/types';
 import type { JsSandbox } from '../sandbox/js-sandbox';
 import type {
@@ -104,6 +104,8 @@ function check(o: RunEvalOptions): number {
  * `cancelled`; a failing store rejects after marking the run `failed`.
  */
 export async function runEval(o: RunEvalOptions): Promise<RunEvalResult> {
+	const lists = new Set(o.cases.map((c) => c.assertions));
+	await prepareAssertions([...lists].flat());
 	const concurrency = check(o);
 	const clock = o.clock ?? realClock;
 	const timeoutMs = o.timeoutMs ?? 120_000;

@@ -1,12 +1,34 @@
-/** @module JSON Schema validation with ajv: each distinct schema is compiled once and cached. */
-import { Ajv, type ValidateFunction } from 'ajv';
+/**
+ * @module JSON Schema validation with ajv: each distinct schema is compiled once and cached. ajv is
+ * a large library, so it is imported on first need ({@link loadSchemaCompiler}).
+ */
+import type { Ajv, ValidateFunction } from 'ajv';
 import { PromptloomError } from '../../model/errors';
 import { passFail, valueOf, type Scorer } from './types';
 
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+let ajv: Ajv | undefined;
+let loading: Promise<void> | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
-/** Returns the cached validator for a schema (object or JSON text); a bad schema is a `validation` error. */
+/** Imports ajv once (later calls share the promise); a failed import is retried on the next call. */
+export function loadSchemaCompiler(): Promise<void> {
+	if (ajv) return Promise.resolve();
+	loading ??= import('ajv').then(
+		(mod) => {
+			ajv = new mod.Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+		},
+		(e: unknown) => {
+			loading = undefined;
+			throw e;
+		}
+	);
+	return loading;
+}
+
+/**
+ * Returns the cached validator for a schema (object or JSON text); a bad schema is a `validation`
+ * error. Sync: call only after `await loadSchemaCompiler()` (throws otherwise).
+ */
 export function compileSchema(schema: unknown): ValidateFunction {
 	let value = schema;
 	if (typeof value === 'string') {
@@ -26,6 +48,8 @@ export function compileSchema(schema: unknown): ValidateFunction {
 	const key = JSON.stringify(value);
 	const hit = compiled.get(key);
 	if (hit) return hit;
+	if (!ajv)
+		throw new Error('the JSON schema compiler is not loaded yet: await loadSchemaCompiler()');
 	try {
 		const fn = ajv.compile(value as object);
 		compiled.set(key, fn);
@@ -46,12 +70,14 @@ export function schemaErrors(validate: ValidateFunction, data: unknown): string 
 export const jsonSchemaScorer: Scorer = {
 	types: ['json-schema'],
 	deterministic: true,
+	prepare: loadSchemaCompiler,
 	validate(assertion) {
 		if (assertion.value === undefined)
 			throw new PromptloomError('validation', '"json-schema" needs a schema as its value');
 		compileSchema(assertion.value);
 	},
-	score(assertion, ctx) {
+	async score(assertion, ctx) {
+		await loadSchemaCompiler();
 		const validate = compileSchema(valueOf(assertion, ctx));
 		let data: unknown;
 		try {

@@ -1,5 +1,5 @@
 /** @module `is-json` (the whole output is JSON) and `contains-json` (some JSON value inside it), each optionally schema-checked. */
-import { compileSchema, schemaErrors } from './json-schema';
+import { compileSchema, loadSchemaCompiler, schemaErrors } from './json-schema';
 import { passFail, type Scorer } from './types';
 
 /** Finds JSON objects/arrays embedded in text, in order of appearance. */
@@ -41,10 +41,12 @@ function matchingEnd(text: string, start: number): number {
 export const jsonScorer: Scorer = {
 	types: ['is-json', 'contains-json'],
 	deterministic: true,
+	prepare: loadSchemaCompiler,
 	validate(assertion) {
 		if (assertion.value !== undefined) compileSchema(assertion.value);
 	},
-	score(assertion, ctx, type) {
+	async score(assertion, ctx, type) {
+		if (assertion.value !== undefined) await loadSchemaCompiler();
 		const validate = assertion.value !== undefined ? compileSchema(assertion.value) : null;
 		if (type === 'is-json') {
 			let data: unknown;

@@ -77,8 +77,33 @@ export function resolveType(type: string): { scorer: Scorer; baseType: string; n
 }
 
 /**
+ * Loads the lazily imported libraries the scorers of `assertions` need to validate (ajv for JSON
+ * schemas), so {@link validateAssertions} can run. Await it before validating; unknown types are
+ * left for validation to report.
+ */
+export async function prepareAssertions(assertions: readonly Assertion[]): Promise<void> {
+	const scorers = new Set<Scorer>();
+	const walk = (list: readonly Assertion[]) => {
+		if (!Array.isArray(list)) return;
+		for (const a of list) {
+			if (typeof a?.type !== 'string') continue;
+			if (a.type === ASSERT_SET) {
+				walk(a.assert ?? []);
+				continue;
+			}
+			const base = SCORERS.has(a.type) ? a.type : a.type.replace(/^not-/, '');
+			const scorer = SCORERS.get(base);
+			if (scorer?.prepare) scorers.add(scorer);
+		}
+	};
+	walk(assertions);
+	await Promise.all([...scorers].map((s) => s.prepare?.()));
+}
+
+/**
  * Checks assertions before a run so a bad regex, schema or threshold fails early with a specific
- * message; the path names the offending assertion (`assert[2]`).
+ * message; the path names the offending assertion (`assert[2]`). Sync: await
+ * {@link prepareAssertions} for the same assertions first.
  */
 export function validateAssertions(assertions: Assertion[], path = 'assert'): void {
 	assertions.forEach((a, i) => {

@@ -76,7 +76,15 @@ export interface Scorer {
 	types: readonly string[];
 	/** Deterministic scorers accept the `not-` prefix. */
 	deterministic: boolean;
-	/** Throws a specific `validation` error for a malformed assertion (bad regex, bad schema...). */
+	/**
+	 * Loads what `validate` needs that is imported lazily (e.g. ajv); see `prepareAssertions`.
+	 * `score` loads it by itself.
+	 */
+	prepare?(): Promise<void>;
+	/**
+	 * Throws a specific `validation` error for a malformed assertion (bad regex, bad schema...).
+	 * Sync: call it after `prepare` resolved.
+	 */
 	validate?(assertion: Assertion, type: string): void;
 	score(
 		assertion: Assertion,

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { humanScore } from './human';
-import { compileSchema } from './json-schema';
+import { compileSchema, loadSchemaCompiler } from './json-schema';
 import { resolveType, scorerTypeNames, validateAssertions } from './registry';
+
+beforeAll(async () => {
+	await loadSchemaCompiler();
+});
 
 describe('validateAssertions', () => {
 	it('names the assertion and the reason for a bad regex', () => {
