@@ -1,21 +1,27 @@
 /**
- * @module JSON Schema validation with ajv: each distinct schema is compiled once and cached. ajv is
- * a large library, so it is imported on first need ({@link loadSchemaCompiler}).
+ * @module JSON Schema validation with @cfworker/json-schema, an interpreter: it compiles no code,
+ * so it runs under the app's strict Content-Security-Policy (ajv builds validators with
+ * `new Function`, which that policy forbids). Each distinct schema is checked and prepared once;
+ * the library is imported on first need ({@link loadSchemaCompiler}).
  */
-import type { Ajv, ValidateFunction } from 'ajv';
+import type { Validator } from '@cfworker/json-schema';
 import { PromptloomError } from '../../model/errors';
+import { checkSchemaShape } from './schema-shape';
 import { passFail, valueOf, type Scorer } from './types';
 
-let ajv: Ajv | undefined;
-let loading: Promise<void> | undefined;
-const compiled = new Map<string, ValidateFunction>();
+/** Validates a value; after a failed call `errors` lists why (`/path message`). */
+export type SchemaValidator = ((data: unknown) => boolean) & { errors: string[] };
 
-/** Imports ajv once (later calls share the promise); a failed import is retried on the next call. */
+let ValidatorClass: typeof Validator | undefined;
+let loading: Promise<void> | undefined;
+const compiled = new Map<string, SchemaValidator>();
+
+/** Imports the validator once (later calls share the promise); a failed import is retried. */
 export function loadSchemaCompiler(): Promise<void> {
-	if (ajv) return Promise.resolve();
-	loading ??= import('ajv').then(
+	if (ValidatorClass) return Promise.resolve();
+	loading ??= import('@cfworker/json-schema').then(
 		(mod) => {
-			ajv = new mod.Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+			ValidatorClass = mod.Validator;
 		},
 		(e: unknown) => {
 			loading = undefined;
@@ -29,7 +35,7 @@ export function loadSchemaCompiler(): Promise<void> {
  * Returns the cached validator for a schema (object or JSON text); a bad schema is a `validation`
  * error. Sync: call only after `await loadSchemaCompiler()` (throws otherwise).
  */
-export function compileSchema(schema: unknown): ValidateFunction {
+export function compileSchema(schema: unknown): SchemaValidator {
 	let value = schema;
 	if (typeof value === 'string') {
 		try {
@@ -41,30 +47,30 @@ export function compileSchema(schema: unknown): ValidateFunction {
 			);
 		}
 	}
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-		if (typeof value !== 'boolean')
-			throw new PromptloomError('validation', 'JSON schema must be an object');
-	}
 	const key = JSON.stringify(value);
 	const hit = compiled.get(key);
 	if (hit) return hit;
-	if (!ajv)
+	if (!ValidatorClass)
 		throw new Error('the JSON schema compiler is not loaded yet: await loadSchemaCompiler()');
-	try {
-		const fn = ajv.compile(value as object);
-		compiled.set(key, fn);
-		return fn;
-	} catch (e) {
-		throw new PromptloomError('validation', `invalid JSON schema: ${(e as Error).message}`);
-	}
+	const problem = checkSchemaShape(value);
+	if (problem) throw new PromptloomError('validation', `invalid JSON schema: ${problem}`);
+	const validator = new ValidatorClass(value as object, '2020-12', false);
+	const fn = ((data: unknown) => {
+		const result = validator.validate(data);
+		fn.errors = result.errors.map(
+			(e) => `${e.instanceLocation.replace(/^#/, '') || '(root)'} ${e.error}`
+		);
+		return result.valid;
+	}) as SchemaValidator;
+	fn.errors = [];
+	compiled.set(key, fn);
+	return fn;
 }
 
 /** Validates a parsed value; returns null when valid, otherwise a readable list of errors. */
-export function schemaErrors(validate: ValidateFunction, data: unknown): string | null {
+export function schemaErrors(validate: SchemaValidator, data: unknown): string | null {
 	if (validate(data)) return null;
-	return (validate.errors ?? [])
-		.map((e) => `${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`)
-		.join('; ');
+	return validate.errors.join('; ') || 'does not match the schema';
 }
 
 export const jsonSchemaScorer: Scorer = {
