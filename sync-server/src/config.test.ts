@@ -17,5 +17,7 @@ describe('relay config', () => {
 		);
 		expect(() => resolveRelayConfig({ persistBatchMs: Number.NaN })).toThrow(/persistBatchMs/);
 		expect(resolveRelayConfig({ persistBatchMs: 0 }).persistBatchMs).toBe(0);
+		expect(resolveRelayConfig({ fanoutIntervalMs: 0 }).fanoutIntervalMs).toBe(0);
+		expect(() => resolveRelayConfig({ fanoutIntervalMs: -1 })).toThrow(/fanoutIntervalMs/);
 	});
 });

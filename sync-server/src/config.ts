@@ -14,9 +14,16 @@ export interface RelayConfig {
 	maxIdLength: number;
 	/**
 	 * Incoming updates of a room are gathered for at most this long before one LevelDB write;
-	 * the relay applies and broadcasts them only after that write completes.
+	 * their senders get them back (the acknowledgement) only after that write completes.
 	 */
 	persistBatchMs: number;
+	/**
+	 * Shortest time between two fan-outs of a room. An update arriving after a quiet spell goes
+	 * out at the end of the current event-loop turn; updates arriving sooner wait for the rest
+	 * of this interval and go out merged, so a busy room sends each socket at most
+	 * 1000 / fanoutIntervalMs messages a second instead of one per update.
+	 */
+	fanoutIntervalMs: number;
 	/** A pending batch reaching this many bytes is written at once, without waiting. */
 	persistBatchMaxBytes: number;
 	/** After this many stored updates in a room, its update log is compacted into one. */
@@ -34,6 +41,7 @@ export const DEFAULT_RELAY_CONFIG: Readonly<RelayConfig> = Object.freeze({
 	maxConnections: 10_000,
 	maxIdLength: 128,
 	persistBatchMs: 2,
+	fanoutIntervalMs: 8,
 	persistBatchMaxBytes: 256 * 1024,
 	compactAfterUpdates: 500,
 	pingIntervalMs: 30_000,
@@ -49,7 +57,7 @@ export function resolveRelayConfig(overrides: Partial<RelayConfig> = {}): RelayC
 				`relay config: ${key} must be a finite number >= 0, got ${String(value)}`
 			);
 		}
-		if (key !== 'persistBatchMs' && value === 0) {
+		if (key !== 'persistBatchMs' && key !== 'fanoutIntervalMs' && value === 0) {
 			throw new RangeError(`relay config: ${key} must be greater than 0`);
 		}
 	}

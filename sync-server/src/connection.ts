@@ -58,6 +58,9 @@ function toBytes(data: RawData): Uint8Array {
 	return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
+/** Binary, never compressed (the relay negotiates no extension): spares ws per-send defaults. */
+const SEND_OPTIONS = { binary: true, compress: false } as const;
+
 /** Close reasons are limited to 123 bytes by RFC 6455. */
 function shortReason(reason: string): string {
 	return Buffer.byteLength(reason) <= 123
@@ -94,11 +97,10 @@ export class Connection implements RoomMember {
 		return this.claims.role === 'viewer';
 	}
 
+	/** Queues `message` on the socket; a failed write surfaces as the socket's error and close. */
 	send(message: Uint8Array): void {
 		if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-		this.ws.send(message, (err) => {
-			if (err) this.close(CLOSE.goingAway, 'send failed');
-		});
+		this.ws.send(message, SEND_OPTIONS);
 	}
 
 	close(code: number, reason: string): void {
@@ -204,8 +206,8 @@ export class Connection implements RoomMember {
 		const syncType = decoding.readVarUint(decoder);
 		if (syncType === syncProtocol.messageYjsSyncStep1) {
 			const stateVector = decoding.readVarUint8Array(decoder);
-			// Only hand out state that is already durable.
-			while (!this.room.durable) await this.room.persisted();
+			// Answers with everything the room holds, stored or not: like the fan-out, a client
+			// may see an update before it is durable (it re-syncs it to the relay if needed).
 			const diff = Y.encodeStateAsUpdate(this.room.doc, stateVector);
 			const encoder = encoding.createEncoder();
 			encoding.writeVarUint(encoder, MESSAGE_SYNC);

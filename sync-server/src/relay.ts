@@ -27,6 +27,8 @@ export interface StartRelayOptions {
 	config?: Partial<RelayConfig>;
 	/** Adds REST routes (the REST API plugs in here). */
 	routes?: (router: Router, context: RelayContext) => void;
+	/** Wraps the LevelDB store (tests use it to delay or fail writes). */
+	wrapStore?: (store: RoomStore) => RoomStore;
 }
 
 /** What route modules may use. */
@@ -65,7 +67,8 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 	const logger = options.logger ?? silentLogger;
 	const host = options.host ?? '127.0.0.1';
 	const secret = await loadOrCreateSecret(options.dataDir);
-	const store = await openLeveldbStore(options.dataDir);
+	const leveldb = await openLeveldbStore(options.dataDir);
+	const store = options.wrapStore ? options.wrapStore(leveldb) : leveldb;
 	const rooms = new RoomRegistry(store, config, logger);
 	const counters: RelayCounters = { droppedViewerWrites: 0, closedMalformed: 0, closedOversize: 0 };
 	let refusedUpgrades = 0;

@@ -73,14 +73,16 @@ export function addBatchRoute(router: Router, ctx: BatchContext): void {
 			try {
 				if (room) {
 					await room.ready;
-					await room.persisted();
+					await room.persisted().catch((e: unknown) => {
+						throw new HttpError(503, e instanceof Error ? e.message : String(e));
+					});
 					update = Y.encodeStateAsUpdate(room.doc, sv);
 				} else {
 					const stored = await ctx.store.load(name);
 					update = sv ? Y.diffUpdate(stored, sv) : stored;
 				}
 			} catch (e) {
-				if (e instanceof Error && /LevelDB/.test(e.message)) throw e;
+				if (e instanceof HttpError || (e instanceof Error && /LevelDB/.test(e.message))) throw e;
 				throw new HttpError(400, `docs entry for "${doc}" has an invalid state vector`);
 			}
 			out.push({ doc, update: Buffer.from(update).toString('base64') });

@@ -1,20 +1,32 @@
 /**
- * @module One open document on the relay: its Y.Doc, awareness, connections and write batching.
+ * @module One open document on the relay: its Y.Doc, awareness, connections, fan-out and write
+ * batching.
  *
- * Write path: an accepted update is applied to the room's Y.Doc; the doc's own `update` event
- * (a Yjs-encoded diff, so only well-formed, new data is ever stored) is queued; within
- * `persistBatchMs` (or at once when `persistBatchMaxBytes` is reached) the queue is merged,
- * appended to the store, and only THEN broadcast to every connection of the room (the sender
- * included, which serves as its acknowledgement). Sync step-1 answers also wait for pending
- * writes, so any state a client has received from the relay is already durable.
+ * Two paths leave the room for every accepted update (the doc's own `update` output, so only
+ * well-formed, new data):
+ * - Fan-out, not waiting for storage: at the end of the event-loop turn (or, within
+ *   `fanoutIntervalMs` of the previous fan-out, when that interval is over) the updates gathered
+ *   so far go to every OTHER connection: merged into one message, encoded once, for everyone who
+ *   contributed nothing, and the others' updates one by one for each contributor (see
+ *   `fanout.ts`). A client may so hold an update the relay has not stored yet (see the README).
+ * - Durability: the same updates are queued, merged for at most `persistBatchMs` (batches grow
+ *   while a write is in flight) and appended to the store; only THEN does each sender get its
+ *   own updates back (the echo that acknowledges them). So every acknowledged update is durable.
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import type { RelayConfig } from '../config';
 import type { RelayLogger } from '../logger';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../protocol';
+import { CLOSE, MESSAGE_AWARENESS } from '../protocol';
+import {
+	byOrigin,
+	encodeSyncUpdate,
+	fanoutBatches,
+	mergeAll,
+	planFanout,
+	type OriginUpdate
+} from './fanout';
 import type { RoomStore } from './store';
 
 /** Origin of transactions that replay stored state (never written back). */
@@ -27,6 +39,12 @@ export interface RoomMember {
 	close(code: number, reason: string): void;
 }
 
+interface DurabilityWaiter {
+	seq: number;
+	resolve: () => void;
+	reject: (e: Error) => void;
+}
+
 export class Room {
 	readonly doc = new Y.Doc();
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
@@ -34,12 +52,27 @@ export class Room {
 	readonly members = new Map<RoomMember, Set<number>>();
 	/** Resolves once stored state is loaded; rejects when storage fails. */
 	readonly ready: Promise<void>;
-	private pending: Uint8Array[] = [];
+	/** Updates applied this event-loop turn, not yet fanned out. */
+	private outbox: OriginUpdate[] = [];
+	/** Awareness client ids changed this turn, not yet broadcast. */
+	private awarenessChanged = new Set<number>();
+	private fanoutScheduled:
+		| { kind: 'immediate'; handle: ReturnType<typeof setImmediate> }
+		| { kind: 'timer'; handle: ReturnType<typeof setTimeout> }
+		| null = null;
+	private lastFanoutAt = -Infinity;
+	/** Updates not yet handed to the store. */
+	private pending: OriginUpdate[] = [];
 	private pendingBytes = 0;
+	/** Sequence number of the last update queued for storage, and of the last one stored. */
+	private enqueued = 0;
+	private written = 0;
+	private waiters: DurabilityWaiter[] = [];
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private writing: Promise<void> | null = null;
 	private storedSinceCompaction = 0;
-	private failed = false;
+	private failure: Error | null = null;
+	private destroyed = false;
 
 	constructor(
 		readonly name: string,
@@ -51,7 +84,11 @@ export class Room {
 	) {
 		this.awareness.setLocalState(null);
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-			if (origin !== FROM_STORAGE) this.enqueue(update);
+			if (origin === FROM_STORAGE) return;
+			const entry: OriginUpdate = { update, origin };
+			this.outbox.push(entry);
+			this.scheduleFanout();
+			this.enqueue(entry);
 		});
 		this.awareness.on('update', this.onAwarenessUpdate);
 		this.ready = previousClose.then(async () => {
@@ -66,21 +103,18 @@ export class Room {
 		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
 		origin: unknown
 	): void => {
-		const changed = added.concat(updated, removed);
 		const controlled = this.members.get(origin as RoomMember);
 		if (controlled) {
 			for (const id of added) controlled.add(id);
 			for (const id of removed) controlled.delete(id);
 		}
-		const encoder = encoding.createEncoder();
-		encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
-		encoding.writeVarUint8Array(
-			encoder,
-			awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)
-		);
-		this.broadcast(encoding.toUint8Array(encoder));
+		for (const id of added) this.awarenessChanged.add(id);
+		for (const id of updated) this.awarenessChanged.add(id);
+		for (const id of removed) this.awarenessChanged.add(id);
+		this.scheduleFanout();
 	};
 
+	/** Sends `message` (the same bytes) to every member. */
 	broadcast(message: Uint8Array): void {
 		for (const member of this.members.keys()) member.send(message);
 	}
@@ -99,9 +133,58 @@ export class Room {
 		return this.members.size;
 	}
 
-	private enqueue(update: Uint8Array): void {
-		this.pending.push(update);
-		this.pendingBytes += update.byteLength;
+	/** At the end of this turn, or when `fanoutIntervalMs` has passed since the last fan-out. */
+	private scheduleFanout(): void {
+		if (this.fanoutScheduled !== null || this.destroyed) return;
+		const wait = this.lastFanoutAt + this.config.fanoutIntervalMs - performance.now();
+		this.fanoutScheduled =
+			wait > 0
+				? { kind: 'timer', handle: setTimeout(this.fanout, wait) }
+				: { kind: 'immediate', handle: setImmediate(this.fanout) };
+	}
+
+	private cancelFanout(): void {
+		const scheduled = this.fanoutScheduled;
+		if (scheduled?.kind === 'timer') clearTimeout(scheduled.handle);
+		if (scheduled?.kind === 'immediate') clearImmediate(scheduled.handle);
+		this.fanoutScheduled = null;
+	}
+
+	/**
+	 * Sends what changed since the last fan-out: the merged updates to every member but their
+	 * senders (see {@link planFanout}), then the changed awareness states, each encoded once.
+	 */
+	private fanout = (): void => {
+		this.fanoutScheduled = null;
+		this.lastFanoutAt = performance.now();
+		const updates = this.outbox;
+		this.outbox = [];
+		const changed = this.awarenessChanged;
+		this.awarenessChanged = new Set();
+		for (const batch of fanoutBatches(updates)) {
+			const { shared, perContributor } = planFanout(batch, this.members.keys());
+			for (const member of this.members.keys()) {
+				const own = perContributor.get(member);
+				if (own === undefined) member.send(shared);
+				else for (const message of own) member.send(message);
+			}
+		}
+		if (changed.size > 0) {
+			const encoder = encoding.createEncoder();
+			encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+			encoding.writeVarUint8Array(
+				encoder,
+				awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...changed])
+			);
+			this.broadcast(encoding.toUint8Array(encoder));
+		}
+	};
+
+	private enqueue(entry: OriginUpdate): void {
+		if (this.failure) return;
+		this.pending.push(entry);
+		this.pendingBytes += entry.update.byteLength;
+		this.enqueued++;
 		// While a write is in flight, the writer picks everything pending up when it finishes.
 		if (this.writing !== null) return;
 		if (this.pendingBytes >= this.config.persistBatchMaxBytes) {
@@ -124,41 +207,56 @@ export class Room {
 	}
 
 	/**
-	 * Writes what is pending as one merged update, broadcasts it, and repeats while updates
-	 * arrived during the write: batches grow with the write latency, and no update waits longer
-	 * than one batch window plus two writes.
+	 * Writes what is pending as one merged update, acknowledges it to its senders, and repeats
+	 * while updates arrived during the write: batches grow with the write latency, and no update
+	 * waits longer than one batch window plus two writes for its acknowledgement.
 	 */
 	private async writeLoop(): Promise<void> {
-		while (this.pending.length > 0 && !this.failed) {
-			const batch = this.pending.length === 1 ? this.pending[0] : Y.mergeUpdates(this.pending);
+		while (this.pending.length > 0 && !this.failure) {
+			const batch = this.pending;
+			const upTo = this.enqueued;
 			this.pending = [];
 			this.pendingBytes = 0;
 			try {
-				await this.store.append(this.name, batch);
+				await this.store.append(this.name, mergeAll(batch.map((e) => e.update)));
 			} catch (e) {
 				this.fail(e);
 				return;
 			}
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, MESSAGE_SYNC);
-			syncProtocol.writeUpdate(encoder, batch);
-			this.broadcast(encoding.toUint8Array(encoder));
+			this.written = upTo;
+			this.acknowledge(batch);
+			const settled = this.waiters.filter((w) => w.seq <= upTo);
+			this.waiters = this.waiters.filter((w) => w.seq > upTo);
+			for (const w of settled) w.resolve();
 			if (++this.storedSinceCompaction >= this.config.compactAfterUpdates) await this.compact();
 		}
 	}
 
+	/** Echoes to each sender (still in the room) its own updates of a batch that is now stored. */
+	private acknowledge(batch: readonly OriginUpdate[]): void {
+		for (const [origin, own] of byOrigin(batch)) {
+			const member = origin as RoomMember;
+			if (this.members.has(member)) member.send(encodeSyncUpdate(mergeAll(own)));
+		}
+	}
+
 	/**
-	 * A write failed: the in-memory state is no longer backed by storage. Close every connection
-	 * (1011) so clients reconnect and re-send what they have to a freshly loaded room.
+	 * A write failed: the in-memory state is no longer backed by storage. Nothing more is
+	 * acknowledged; every connection is closed (1011) so clients reconnect and re-send what they
+	 * have to a freshly loaded room.
 	 */
 	private fail(error: unknown): void {
-		this.failed = true;
+		const message = error instanceof Error ? error.message : String(error);
+		this.failure = new Error(`storage write of room ${this.name} failed: ${message}`);
+		this.pending = [];
+		this.pendingBytes = 0;
+		for (const w of this.waiters.splice(0)) w.reject(this.failure);
 		this.logger.error('room write failed; closing its connections', {
 			room: this.name,
-			error: error instanceof Error ? error.message : String(error)
+			error: message
 		});
 		for (const member of [...this.members.keys()])
-			member.close(1011, 'relay storage write failed; reconnect');
+			member.close(CLOSE.internalError, 'relay storage write failed; reconnect');
 	}
 
 	private async compact(): Promise<void> {
@@ -172,20 +270,32 @@ export class Room {
 
 	/** True when every update applied to the doc so far has been written. */
 	get durable(): boolean {
-		return this.pending.length === 0 && this.writing === null;
+		return this.written === this.enqueued && this.failure === null;
 	}
 
-	/** Resolves when every update applied so far is durable. */
+	/**
+	 * Resolves when every update applied so far is stored (later updates are not waited for, so
+	 * a busy room cannot starve the caller); rejects when the room's storage failed.
+	 */
 	async persisted(): Promise<void> {
+		if (this.failure) throw this.failure;
+		const target = this.enqueued;
+		if (this.written >= target) return;
+		const done = new Promise<void>((resolve, reject) =>
+			this.waiters.push({ seq: target, resolve, reject })
+		);
 		this.flush();
-		while (this.writing !== null) await this.writing;
+		await done;
 	}
 
 	/** Flushes, compacts when anything was written since the last compaction, and frees memory. */
 	async close(): Promise<void> {
 		await this.ready.catch(() => {});
-		await this.persisted();
-		if (this.storedSinceCompaction > 0 && !this.failed) await this.compact();
+		await this.persisted().catch(() => {});
+		while (this.writing !== null) await this.writing;
+		if (this.storedSinceCompaction > 0 && !this.failure) await this.compact();
+		this.destroyed = true;
+		this.cancelFanout();
 		this.awareness.destroy();
 		this.doc.destroy();
 	}
