@@ -115,13 +115,28 @@ export class VectorIndex {
 		const m = this.#matrix;
 		// A bounded list kept sorted, worst last: cheap for the small k a search asks for.
 		const top: VectorHit[] = [];
-		for (let row = 0; row < this.#ids.length; row++) {
-			let score = 0;
+		const ids = this.#ids;
+		const rows = ids.length;
+		const q = query;
+		// Four running sums let the engine pipeline the multiply-adds (about 2x on V8).
+		const d4 = d - (d % 4);
+		for (let row = 0; row < rows; row++) {
 			const base = row * d;
-			for (let j = 0; j < d; j++) score += query[j] * m[base + j];
+			let s0 = 0;
+			let s1 = 0;
+			let s2 = 0;
+			let s3 = 0;
+			for (let j = 0; j < d4; j += 4) {
+				s0 += q[j] * m[base + j];
+				s1 += q[j + 1] * m[base + j + 1];
+				s2 += q[j + 2] * m[base + j + 2];
+				s3 += q[j + 3] * m[base + j + 3];
+			}
+			for (let j = d4; j < d; j++) s0 += q[j] * m[base + j];
+			const score = s0 + s1 + s2 + s3;
 			if (score < min) continue;
 			if (top.length === k && score <= top[k - 1].score) continue;
-			const id = this.#ids[row];
+			const id = ids[row];
 			if (options.exclude?.has(id)) continue;
 			if (options.allow && !options.allow(id)) continue;
 			let i = top.length === k ? k - 1 : top.length;
