@@ -134,6 +134,13 @@ describe('the prompt library in the browser', () => {
 			.poll(() => page.getByLabel('Prompt template').textContent())
 			.toBe('Keystrokes that must survive');
 
+		// Per-prompt Jinja options are saved with the prompt.
+		await page.getByLabel(/trim_blocks/).check();
+		await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
+		await page.reload();
+		await expect.poll(() => page.getByLabel(/trim_blocks/).isChecked()).toBe(true);
+		expect(await page.getByLabel(/lstrip_blocks/).isChecked()).toBe(false);
+
 		await page.getByRole('button', { name: 'Rename' }).click();
 		await page.getByRole('dialog').getByLabel(/Name/).fill('draft-2');
 		await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();

@@ -18,6 +18,7 @@ import { VcsService } from './vcs/service';
 import { PromptVcs } from './vcs-app/prompt-vcs';
 import { AppProviderRegistry } from './providers-app/app-registry';
 import { PlaygroundService } from './playground/playground-service';
+import { FewShotService } from './fewshot/fewshot-service';
 import { EvalService } from './eval-app/eval-service';
 import { inProcessRenderer } from './eval-app/in-process-renderer';
 import { WorkerJsSandbox } from './eval-app/js-sandbox.web';
@@ -59,6 +60,8 @@ export interface AppCore {
 	providers: AppProviderRegistry;
 	/** Runs prompts against several models side by side and keeps the run history. */
 	playground: PlaygroundService;
+	/** Named few-shot example sets that templates insert with `fewshot("name")`. */
+	fewShot: FewShotService;
 	/** Datasets and evaluation runs (estimate, start, cancel, resume, review, scores per version). */
 	evals: EvalService;
 	/** Tamper-evident audit log (hash chain signed with this device's key); fed by core events. */
@@ -132,9 +135,11 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		vcs: new VcsService({ store: new DexieVcsStore(db), now: options.now })
 	});
 	const providers = new AppProviderRegistry({ db, now: options.now });
+	const fewShot = new FewShotService(db);
 	const playground = new PlaygroundService({
 		db,
 		providers,
+		fewShotSets: () => fewShot.listOrEmpty(),
 		now: options.now,
 		library: {
 			getPrompt: (id) => library.getPrompt(id),
@@ -152,6 +157,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		renderer:
 			options.evalRenderer ?? (() => (hasWorkers ? createBrowserRenderer() : inProcessRenderer())),
 		sandbox: options.evalSandbox ?? (hasWorkers ? () => new WorkerJsSandbox() : undefined),
+		fewShotSets: () => fewShot.listOrEmpty(),
 		now: options.now
 	});
 	// The actor is the relay user in a shared workspace, else the author setting.
@@ -200,6 +206,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		vcs,
 		providers,
 		playground,
+		fewShot,
 		evals,
 		audit,
 		collab,

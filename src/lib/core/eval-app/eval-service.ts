@@ -12,6 +12,7 @@ import type { ProviderRegistry } from '../providers-app/registry';
 import type { PromptloomDb } from '../store/db';
 import { guardStorage } from '../store/storage-errors';
 import type { Renderer } from '../template/renderer';
+import type { FewShotSet } from '../template/types';
 import type { PromptVcs } from '../vcs-app/prompt-vcs';
 import { DatasetRepository } from './dataset-repo';
 import { DexieResponseCache, DexieRunStore } from './dexie-stores';
@@ -66,6 +67,8 @@ export interface EvalServiceOptions {
 	renderer: () => Renderer;
 	/** Sandbox for `javascript` assertions; created per run that needs one, disposed after. */
 	sandbox?: () => JsSandbox;
+	/** The few-shot sets templates may insert; read once per estimate or run. */
+	fewShotSets?: () => Promise<FewShotSet[]>;
 	now?: () => number;
 }
 
@@ -133,7 +136,7 @@ export class EvalService {
 	async estimate(plan: EvalPlan): Promise<PlanEstimate> {
 		await prepareAssertions(plan.assertions);
 		validatePlan(plan);
-		return estimatePlan(plan, renderCaseFor(plan.variants, this.#render));
+		return estimatePlan(plan, renderCaseFor(plan.variants, this.#render, this.#o.fewShotSets));
 	}
 
 	/** Stores the plan as a new run and starts it in the background; returns the run id. */
@@ -357,7 +360,7 @@ export class EvalService {
 					runId: run.id,
 					cases,
 					callModel: modelCallFromRegistry(registry),
-					render: renderCaseFor(plan.variants, this.#render),
+					render: renderCaseFor(plan.variants, this.#render, this.#o.fewShotSets),
 					store: this.store,
 					cache: this.cache,
 					noCache: plan.noCache,

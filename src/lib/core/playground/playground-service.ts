@@ -9,7 +9,7 @@ import type { ProviderRegistry } from '../providers-app/registry';
 import type { PromptloomDb } from '../store/db';
 import { resolveIncludes } from '../template/includes';
 import type { Renderer } from '../template/renderer';
-import type { ChatMessageTemplate, RenderResult } from '../template/types';
+import type { ChatMessageTemplate, FewShotSet, RenderResult } from '../template/types';
 import { columnError, isCancel } from './column-error';
 import { libraryIncludeResolver, type IncludeSources } from './include-resolver';
 import { PlaygroundRunStore } from './run-store';
@@ -36,6 +36,8 @@ export interface PlaygroundServiceOptions {
 	db: PromptloomDb;
 	providers: ProviderRegistry;
 	library: IncludeSources & { getPrompt(id: string): Promise<Prompt> };
+	/** The few-shot sets that `{{ fewshot("name") }}` and `{fewshot: "name"}` messages insert. */
+	fewShotSets?: () => Promise<FewShotSet[]>;
 	now?: () => number;
 	newId?: () => string;
 }
@@ -51,6 +53,7 @@ export class PlaygroundService {
 	readonly runs: PlaygroundRunStore;
 	readonly #providers: ProviderRegistry;
 	readonly #library: PlaygroundServiceOptions['library'];
+	readonly #fewShotSets: () => Promise<FewShotSet[]>;
 	readonly #now: () => number;
 	readonly #newId: () => string;
 
@@ -58,6 +61,7 @@ export class PlaygroundService {
 		this.runs = new PlaygroundRunStore(options.db);
 		this.#providers = options.providers;
 		this.#library = options.library;
+		this.#fewShotSets = options.fewShotSets ?? (async () => []);
 		this.#now = options.now ?? Date.now;
 		this.#newId = options.newId ?? (() => globalThis.crypto.randomUUID());
 	}
@@ -81,7 +85,8 @@ export class PlaygroundService {
 
 	/**
 	 * Renders in the given worker renderer (untrusted templates never run on the caller's thread),
-	 * resolving `include()` from the library first. The trace is on unless `trace: false`.
+	 * resolving `include()` from the library first and passing the few-shot sets.
+	 * The trace is on unless `trace: false`.
 	 */
 	async render(input: RenderInput, renderer: Renderer): Promise<RenderResult> {
 		const { content, metadata } = input;
@@ -91,13 +96,17 @@ export class PlaygroundService {
 		};
 		const sources =
 			content.type === 'text' ? content.content : content.messages.map((m) => m.content);
-		const includes = await resolveIncludes(sources, libraryIncludeResolver(this.#library), options);
+		const [includes, fewShotSets] = await Promise.all([
+			resolveIncludes(sources, libraryIncludeResolver(this.#library), options),
+			this.#fewShotSets()
+		]);
 		const messages: ChatMessageTemplate[] | undefined =
 			content.type === 'chat' ? content.messages.map((m) => ({ ...m })) : undefined;
 		return renderer.render({
 			...(messages ? { messages } : { template: content.content }),
 			variables: input.variables,
 			includes,
+			fewShotSets,
 			options: { ...options, trace: input.trace ?? true }
 		});
 	}
