@@ -167,10 +167,14 @@ export class FullTextIndex {
 					snippet: [{ text: f.content.slice(0, SNIPPET_RADIUS * 2), match: false }]
 				}));
 		}
-		const filter = (r: SearchResult) => {
-			const f = this.#facts.get(r.id as string);
-			return !!f && this.#passes(f, filters);
-		};
+		const filtered = Object.values(filters).some((v) => v !== undefined && v !== null);
+		// Without filters every indexed document passes: skip the per-result callback.
+		const filter = filtered
+			? (r: SearchResult) => {
+					const f = this.#facts.get(r.id as string);
+					return !!f && this.#passes(f, filters);
+				}
+			: undefined;
 		let results = this.#mini.search(q, { filter });
 		// Typo tolerance only when the exact/prefix search finds nothing: fuzzy matching is costly.
 		if (!results.length)
