@@ -5,8 +5,11 @@ import {
 	genericErrorMessage,
 	isRecord,
 	num,
-	parseJson,
+	parseStreamObject,
+	tallyStream,
+	tokenUsage,
 	type StreamState,
+	type StreamTally,
 	type WireAdapter,
 	type WireOutcome
 } from './wire';
@@ -75,14 +78,9 @@ export const anthropicWire: WireAdapter = {
 				text += block.text;
 		}
 		const u = isRecord(json.usage) ? json.usage : {};
-		const input = num(u.input_tokens);
-		const output = num(u.output_tokens);
 		return {
 			text,
-			usage:
-				input === undefined || output === undefined
-					? undefined
-					: { inputTokens: input, outputTokens: output },
+			usage: tokenUsage(u.input_tokens, u.output_tokens),
 			finishReason: finish(json.stop_reason),
 			model: typeof json.model === 'string' ? json.model : req.model
 		};
@@ -91,64 +89,47 @@ export const anthropicWire: WireAdapter = {
 	startStream(req: ChatRequest): StreamState {
 		let input: number | undefined;
 		let output: number | undefined;
-		let reason: FinishReason = 'stop';
-		let model = req.model;
-		let done = false;
-		let last: unknown;
-		return {
-			handle(event, data) {
-				const json = parseJson(data);
-				last = json;
-				if (!isRecord(json)) throw new WireShapeError('stream event is not an object');
-				const type = typeof json.type === 'string' ? json.type : event;
-				switch (type) {
-					case 'message_start': {
-						const msg = isRecord(json.message) ? json.message : {};
-						if (typeof msg.model === 'string') model = msg.model;
-						const u = isRecord(msg.usage) ? msg.usage : {};
-						input = num(u.input_tokens) ?? input;
-						output = num(u.output_tokens) ?? output;
-						return {};
-					}
-					case 'content_block_delta': {
-						const d = isRecord(json.delta) ? json.delta : {};
-						return d.type === 'text_delta' && typeof d.text === 'string' ? { delta: d.text } : {};
-					}
-					case 'message_delta': {
-						const d = isRecord(json.delta) ? json.delta : {};
-						if (d.stop_reason !== undefined) reason = finish(d.stop_reason);
-						const u = isRecord(json.usage) ? json.usage : {};
-						input = num(u.input_tokens) ?? input;
-						output = num(u.output_tokens) ?? output;
-						return {};
-					}
-					case 'message_stop':
-						done = true;
-						return { done: true };
-					case 'error': {
-						const err = isRecord(json.error) ? json.error : {};
-						return {
-							error: {
-								kind: errorKind(err.type),
-								message: genericErrorMessage(json) ?? 'error event'
-							}
-						};
-					}
-					default:
-						return {};
-				}
-			},
-			outcome: () => ({
-				usage:
-					input === undefined || output === undefined
-						? undefined
-						: { inputTokens: input, outputTokens: output },
-				finishReason: reason,
-				model
-			}),
-			last: () => last,
-			finished: () => done
+		const count = (u: Record<string, unknown>, t: StreamTally) => {
+			input = num(u.input_tokens) ?? input;
+			output = num(u.output_tokens) ?? output;
+			t.usage = tokenUsage(input, output);
 		};
+		return tallyStream(req, (t, event, data) => {
+			const json = parseStreamObject(t, data, 'stream event');
+			const type = typeof json.type === 'string' ? json.type : event;
+			switch (type) {
+				case 'message_start': {
+					const msg = isRecord(json.message) ? json.message : {};
+					if (typeof msg.model === 'string') t.model = msg.model;
+					count(isRecord(msg.usage) ? msg.usage : {}, t);
+					return {};
+				}
+				case 'content_block_delta': {
+					const d = isRecord(json.delta) ? json.delta : {};
+					return d.type === 'text_delta' && typeof d.text === 'string' ? { delta: d.text } : {};
+				}
+				case 'message_delta': {
+					const d = isRecord(json.delta) ? json.delta : {};
+					if (d.stop_reason !== undefined) t.finishReason = finish(d.stop_reason);
+					count(isRecord(json.usage) ? json.usage : {}, t);
+					return {};
+				}
+				case 'message_stop':
+					t.done = true;
+					return { done: true };
+				case 'error': {
+					const err = isRecord(json.error) ? json.error : {};
+					return {
+						error: {
+							kind: errorKind(err.type),
+							message: genericErrorMessage(json) ?? 'error event'
+						}
+					};
+				}
+				default:
+					return {};
+			}
+		});
 	},
 
 	errorMessage: genericErrorMessage

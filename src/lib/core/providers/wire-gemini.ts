@@ -6,6 +6,8 @@ import {
 	isRecord,
 	num,
 	parseJson,
+	streamErrorStep,
+	tallyStream,
 	type StreamState,
 	type WireAdapter,
 	type WireOutcome
@@ -89,35 +91,24 @@ export const geminiWire: WireAdapter = {
 	},
 
 	startStream(req: ChatRequest): StreamState {
-		let usage: WireOutcome['usage'];
-		let reason: FinishReason = 'stop';
-		let model = req.model;
-		let done = false;
-		let last: unknown;
-		return {
-			handle(_event, data) {
-				const json = parseJson(data);
-				last = json;
-				if (isRecord(json) && json.error !== undefined) {
-					return { error: { kind: 'server', message: genericErrorMessage(json) ?? 'error event' } };
-				}
-				const c = candidate(json);
-				const rec = json as Record<string, unknown>;
-				usage = usageOf(rec.usageMetadata) ?? usage;
-				if (typeof rec.modelVersion === 'string') model = rec.modelVersion;
-				const step: { delta?: string; done?: boolean } = {};
-				if (c.text) step.delta = c.text;
-				if (c.reason !== undefined && c.reason !== null) {
-					reason = finish(c.reason);
-					done = true;
-					step.done = true;
-				}
-				return step;
-			},
-			outcome: () => ({ usage, finishReason: reason, model }),
-			last: () => last,
-			finished: () => done
-		};
+		return tallyStream(req, (t, _event, data) => {
+			const json = parseJson(data);
+			t.last = json;
+			const error = streamErrorStep(json, 'error event');
+			if (error) return error;
+			const c = candidate(json);
+			const rec = json as Record<string, unknown>;
+			t.usage = usageOf(rec.usageMetadata) ?? t.usage;
+			if (typeof rec.modelVersion === 'string') t.model = rec.modelVersion;
+			const step: { delta?: string; done?: boolean } = {};
+			if (c.text) step.delta = c.text;
+			if (c.reason !== undefined && c.reason !== null) {
+				t.finishReason = finish(c.reason);
+				t.done = true;
+				step.done = true;
+			}
+			return step;
+		});
 	},
 
 	errorMessage: genericErrorMessage

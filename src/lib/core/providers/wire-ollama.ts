@@ -5,7 +5,9 @@ import {
 	genericErrorMessage,
 	isRecord,
 	num,
-	parseJson,
+	parseStreamObject,
+	streamErrorStep,
+	tallyStream,
 	type StreamState,
 	type WireAdapter,
 	type WireOutcome
@@ -57,36 +59,23 @@ export const ollamaWire: WireAdapter = {
 	},
 
 	startStream(req: ChatRequest): StreamState {
-		let usage: WireOutcome['usage'];
-		let reason: FinishReason = 'stop';
-		let model = req.model;
-		let done = false;
-		let last: unknown;
-		return {
-			handle(_event, data) {
-				const json = parseJson(data);
-				last = json;
-				if (!isRecord(json)) throw new WireShapeError('stream line is not an object');
-				if (json.error !== undefined) {
-					return { error: { kind: 'server', message: genericErrorMessage(json) ?? 'error line' } };
-				}
-				if (typeof json.model === 'string') model = json.model;
-				const delta =
-					isRecord(json.message) && typeof json.message.content === 'string'
-						? json.message.content
-						: undefined;
-				if (json.done === true) {
-					done = true;
-					usage = usageOf(json);
-					reason = finish(json.done_reason);
-					return delta ? { delta, done: true } : { done: true };
-				}
-				return delta ? { delta } : {};
-			},
-			outcome: () => ({ usage, finishReason: reason, model }),
-			last: () => last,
-			finished: () => done
-		};
+		return tallyStream(req, (t, _event, data) => {
+			const json = parseStreamObject(t, data, 'stream line');
+			const error = streamErrorStep(json, 'error line');
+			if (error) return error;
+			if (typeof json.model === 'string') t.model = json.model;
+			const delta =
+				isRecord(json.message) && typeof json.message.content === 'string'
+					? json.message.content
+					: undefined;
+			if (json.done === true) {
+				t.done = true;
+				t.usage = usageOf(json);
+				t.finishReason = finish(json.done_reason);
+				return delta ? { delta, done: true } : { done: true };
+			}
+			return delta ? { delta } : {};
+		});
 	},
 
 	errorMessage: genericErrorMessage

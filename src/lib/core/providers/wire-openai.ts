@@ -4,8 +4,10 @@ import {
 	WireShapeError,
 	genericErrorMessage,
 	isRecord,
-	num,
-	parseJson,
+	parseStreamObject,
+	streamErrorStep,
+	tallyStream,
+	tokenUsage,
 	type StreamState,
 	type WireAdapter,
 	type WireOutcome
@@ -18,12 +20,7 @@ function finish(reason: unknown): FinishReason {
 }
 
 function usageOf(v: unknown): WireOutcome['usage'] {
-	if (!isRecord(v)) return undefined;
-	const input = num(v.prompt_tokens);
-	const output = num(v.completion_tokens);
-	return input === undefined || output === undefined
-		? undefined
-		: { inputTokens: input, outputTokens: output };
+	return isRecord(v) ? tokenUsage(v.prompt_tokens, v.completion_tokens) : undefined;
 }
 
 export const openaiWire: WireAdapter = {
@@ -66,44 +63,34 @@ export const openaiWire: WireAdapter = {
 	},
 
 	startStream(req: ChatRequest): StreamState {
-		let usage: WireOutcome['usage'];
-		let reason: FinishReason = 'stop';
-		let model = req.model;
-		let done = false;
 		let sawFinish = false;
-		let last: unknown;
-		return {
-			handle(_event, data) {
+		return tallyStream(
+			req,
+			(t, _event, data) => {
 				if (data.trim() === '[DONE]') {
-					done = true;
+					t.done = true;
 					return { done: true };
 				}
-				const json = parseJson(data);
-				last = json;
-				if (!isRecord(json)) throw new WireShapeError('stream event is not an object');
-				if (json.error !== undefined) {
-					return { error: { kind: 'server', message: genericErrorMessage(json) ?? 'error event' } };
-				}
-				if (typeof json.model === 'string') model = json.model;
-				const u = usageOf(json.usage);
-				if (u) usage = u;
+				const json = parseStreamObject(t, data, 'stream event');
+				const error = streamErrorStep(json, 'error event');
+				if (error) return error;
+				if (typeof json.model === 'string') t.model = json.model;
+				t.usage = usageOf(json.usage) ?? t.usage;
 				let delta: string | undefined;
 				if (Array.isArray(json.choices) && json.choices.length > 0) {
 					const c = json.choices[0];
 					if (!isRecord(c)) throw new WireShapeError('stream choice is not an object');
 					if (isRecord(c.delta) && typeof c.delta.content === 'string') delta = c.delta.content;
 					if (c.finish_reason !== null && c.finish_reason !== undefined) {
-						reason = finish(c.finish_reason);
+						t.finishReason = finish(c.finish_reason);
 						sawFinish = true;
 					}
 				}
 				return delta ? { delta } : {};
 			},
-			outcome: () => ({ usage, finishReason: reason, model }),
-			last: () => last,
 			// Some OpenAI-compatible servers end without `[DONE]`; a finish_reason is enough.
-			finished: () => done || sawFinish
-		};
+			(t) => t.done || sawFinish
+		);
 	},
 
 	errorMessage: genericErrorMessage

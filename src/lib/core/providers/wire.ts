@@ -83,3 +83,59 @@ export function genericErrorMessage(body: unknown): string | undefined {
 	if (typeof body.message === 'string') return body.message;
 	return undefined;
 }
+
+/** Input and output token counts as usage, or undefined unless both are known. */
+export function tokenUsage(input: unknown, output: unknown): WireOutcome['usage'] {
+	const i = num(input);
+	const o = num(output);
+	return i === undefined || o === undefined ? undefined : { inputTokens: i, outputTokens: o };
+}
+
+/** What every wire format gathers while a stream runs. */
+export interface StreamTally {
+	usage: WireOutcome['usage'];
+	finishReason: FinishReason;
+	model: string;
+	/** The terminal marker was seen. */
+	done: boolean;
+	/** The last parsed event. */
+	last: unknown;
+}
+
+/**
+ * Builds a StreamState from a format's event handler: `step` parses each event and updates the
+ * tally; `finished` overrides when a stream counts as complete (default: its terminal marker).
+ */
+export function tallyStream(
+	req: ChatRequest,
+	step: (tally: StreamTally, event: string, data: string) => StreamStep,
+	finished: (tally: StreamTally) => boolean = (t) => t.done
+): StreamState {
+	const tally: StreamTally = {
+		usage: undefined,
+		finishReason: 'stop',
+		model: req.model,
+		done: false,
+		last: undefined
+	};
+	return {
+		handle: (event, data) => step(tally, event, data),
+		outcome: () => ({ usage: tally.usage, finishReason: tally.finishReason, model: tally.model }),
+		last: () => tally.last,
+		finished: () => finished(tally)
+	};
+}
+
+/** Parses a stream event that must be a JSON object, remembering it as the last event. */
+export function parseStreamObject(tally: StreamTally, data: string, what: string) {
+	const json = parseJson(data);
+	tally.last = json;
+	if (!isRecord(json)) throw new WireShapeError(`${what} is not an object`);
+	return json;
+}
+
+/** The step for an `{error: …}` object inside a 200 stream, if it is one. */
+export function streamErrorStep(json: unknown, fallback: string): StreamStep | undefined {
+	if (!isRecord(json) || json.error === undefined) return undefined;
+	return { error: { kind: 'server', message: genericErrorMessage(json) ?? fallback } };
+}
