@@ -8,7 +8,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { RawData, WebSocket } from 'ws';
-import type { TokenClaims } from './auth/token';
+import type { Role, TokenClaims } from './auth/token';
 import type { RelayConfig } from './config';
 import type { RelayLogger } from './logger';
 import {
@@ -72,16 +72,21 @@ export class Connection implements RoomMember {
 	private chain: Promise<void>;
 	private closed = false;
 	private dropped = 0;
+	/** The role applied now: the member registry's, updated while the socket is open. */
+	private role: Role;
+	private greeted = false;
 
 	constructor(
 		private readonly ws: WebSocket,
 		private readonly room: Room,
-		private readonly claims: TokenClaims,
+		readonly claims: TokenClaims,
 		private readonly config: RelayConfig,
 		private readonly counters: RelayCounters,
 		private readonly logger: RelayLogger,
-		private readonly guard?: UpdateGuard
+		private readonly guard?: UpdateGuard,
+		role: Role = claims.role
 	) {
+		this.role = role;
 		room.join(this);
 		ws.on('message', (data, isBinary) => this.receive(data, isBinary));
 		this.chain = room.ready.then(
@@ -94,7 +99,20 @@ export class Connection implements RoomMember {
 	}
 
 	get readOnly(): boolean {
-		return this.claims.role === 'viewer';
+		return this.role === 'viewer';
+	}
+
+	/**
+	 * Applies a changed role to the open socket: a viewer's writes are dropped and reported from
+	 * now on; a viewer promoted to a writing role is sent sync step 1, as on a fresh connection.
+	 */
+	setRole(role: Role): void {
+		if (role === this.role || this.closed) return;
+		const wasReadOnly = this.readOnly;
+		this.role = role;
+		this.logger.info('role changed', { room: this.room.name, user: this.claims.user, role });
+		// Before the greeting, the greeting itself applies the new role.
+		if (wasReadOnly && !this.readOnly && this.greeted) this.send(this.syncStep1());
 	}
 
 	/** Queues `message` on the socket; a failed write surfaces as the socket's error and close. */
@@ -117,14 +135,17 @@ export class Connection implements RoomMember {
 
 	/** Sends sync step 1 (except to viewers, whose state the relay never takes) and awareness. */
 	private greet(): void {
-		if (!this.readOnly) {
-			const encoder = encoding.createEncoder();
-			encoding.writeVarUint(encoder, MESSAGE_SYNC);
-			syncProtocol.writeSyncStep1(encoder, this.room.doc);
-			this.send(encoding.toUint8Array(encoder));
-		}
+		this.greeted = true;
+		if (!this.readOnly) this.send(this.syncStep1());
 		const states = this.room.awareness.getStates();
 		if (states.size > 0) this.send(this.awarenessMessage([...states.keys()]));
+	}
+
+	private syncStep1(): Uint8Array {
+		const encoder = encoding.createEncoder();
+		encoding.writeVarUint(encoder, MESSAGE_SYNC);
+		syncProtocol.writeSyncStep1(encoder, this.room.doc);
+		return encoding.toUint8Array(encoder);
 	}
 
 	private awarenessMessage(clients: number[]): Uint8Array {

@@ -42,7 +42,13 @@ export const CLOSE = {
 	/** The relay is shutting down. */
 	goingAway: 1001,
 	/** The room could not be loaded from storage. */
-	internalError: 1011
+	internalError: 1011,
+	/**
+	 * The token's user is not (or no longer) a member of the workspace: removed from its member
+	 * registry. In the 4400–4499 range, so the stock y-websocket client stops reconnecting and
+	 * emits `closed` with this code and the reason.
+	 */
+	notMember: 4403
 } as const;
 
 export function encodeRelayError(payload: RelayErrorPayload): Uint8Array {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { AccessControl } from './access';
 import { loadOrCreateSecret } from './auth/secret';
 import { resolveRelayConfig, type RelayConfig } from './config';
 import { Connection, type RelayCounters } from './connection';
@@ -82,8 +83,9 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 	router.add('GET', '/healthz', (_req, res) => {
 		sendJson(res, 200, { ok: true, rooms: rooms.size, connections });
 	});
-	addBatchRoute(router, { secret, config, store, rooms });
 	const collab = new RelayCollab(options.dataDir, rooms);
+	const access = new AccessControl(collab.registry, logger);
+	addBatchRoute(router, { secret, config, store, rooms, access: (claims) => access.check(claims) });
 	addCollabRoutes(router, { secret, config, collab });
 	options.routes?.(router, { secret, config, store, rooms, logger });
 
@@ -119,10 +121,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 			logger.info('upgrade refused', { status: result.status, error: result.error });
 			return refuseUpgrade(socket, result.status, result.error);
 		}
-		const denied = await collab.admit(result.admission.claims);
-		if (denied) {
+		const verdict = await access.check(result.admission.claims);
+		if (!verdict.ok) {
 			refusedUpgrades++;
-			return refuseUpgrade(socket, 403, denied);
+			logger.info('upgrade refused', { status: verdict.status, error: verdict.error });
+			return refuseUpgrade(socket, verdict.status, verdict.error);
 		}
 		if (socket.destroyed) return;
 		const admission = result.admission;
@@ -142,21 +145,24 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 				config,
 				counters,
 				logger,
-				collab.guard
+				collab.guard,
+				verdict.role
 			);
+			const untrack = access.track(connection);
 			ws.on('pong', () => alive.add(ws));
 			ws.on('error', (e) =>
 				logger.warn('socket error', { room: admission.room, error: e.message })
 			);
 			ws.on('close', () => {
 				sockets.delete(ws);
+				untrack();
 				connection.detach();
 				release(admission);
 			});
 			logger.info('connected', {
 				room: admission.room,
 				user: admission.claims.user,
-				role: admission.claims.role
+				role: verdict.role
 			});
 		});
 	};
@@ -202,6 +208,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 			closed ??= (async () => {
 				closing = true;
 				clearInterval(ping);
+				access.close();
 				const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
 				for (const ws of sockets) ws.close(CLOSE.goingAway, 'relay shutting down');
 				server.closeAllConnections();

@@ -1,16 +1,23 @@
-/** @module Test and benchmark helpers: a relay on port 0 in a temp dir, and real clients for it. */
+/**
+ * @module Test and benchmark helpers: a relay on port 0 in a temp dir, and real clients for it.
+ * Tests use a {@link RelayScope} (`relayScope(afterEach)`): one way to start relays (in-process or
+ * as a child process), issue tokens, open clients and peers, and tear everything down.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type * as decoding from 'lib0/decoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { Role } from '../src/auth/token';
 import { createToken } from '../src/auth/token';
 import type { RelayConfig } from '../src/config';
-import { startRelay, type RelayHandle } from '../src/relay';
+import { MESSAGE_RELAY_ERROR, decodeRelayError, type RelayErrorPayload } from '../src/protocol';
+import { startRelay, type RelayHandle, type StartRelayOptions } from '../src/relay';
+import { connectRawPeer, type RawPeer, type RawPeerOptions } from './raw-peer';
 
 export async function makeDataDir(): Promise<string> {
 	return mkdtemp(join(tmpdir(), 'promptloom-relay-'));
@@ -24,20 +31,24 @@ export interface TestRelay {
 	relay: RelayHandle;
 	dataDir: string;
 	token(workspace: string, role: Role, user?: string, ttlSeconds?: number): Promise<string>;
+	/** Tries a WebSocket upgrade of `room`: 101 when accepted, else the HTTP status and body. */
+	upgrade(room: string, token?: string): Promise<{ status: number; body: string }>;
 }
 
 /** Starts a relay in-process on port 0 (reusing `dataDir` when given). */
 export async function startTestRelay(
 	dataDir?: string,
-	config?: Partial<RelayConfig>
+	config?: Partial<RelayConfig>,
+	options: Partial<Omit<StartRelayOptions, 'dataDir' | 'config'>> = {}
 ): Promise<TestRelay> {
 	const dir = dataDir ?? (await makeDataDir());
-	const relay = await startRelay({ port: 0, dataDir: dir, config });
+	const relay = await startRelay({ port: 0, ...options, dataDir: dir, config });
 	return {
 		relay,
 		dataDir: dir,
 		token: (workspace, role, user = role, ttlSeconds) =>
-			createToken({ dataDir: dir, workspace, role, user, ttlSeconds })
+			createToken({ dataDir: dir, workspace, role, user, ttlSeconds }),
+		upgrade: (room, token) => upgradeStatus(roomUrl(relay, room, token))
 	};
 }
 
@@ -63,27 +74,82 @@ export function connectClient(
 		disableBc: true,
 		maxBackoffTime: 500
 	});
+	let destroyed = false;
 	return {
 		doc,
 		provider,
 		destroy() {
+			if (destroyed) return;
+			destroyed = true;
 			provider.destroy();
 			doc.destroy();
 		}
 	};
 }
 
-/** Polls `check` until it returns true; rejects with `what` after `timeoutMs` (a deadline, not a measurement). */
+/** The relay's current copy of document `docId` of the token's workspace, read through `/sync/batch`. */
+export async function fetchRelayDoc(
+	relay: RelayHandle,
+	token: string,
+	docId: string
+): Promise<Y.Doc> {
+	const res = await postBatch(relay, token, { docs: [{ doc: docId }] });
+	if (!res.ok) throw new Error(`/sync/batch answered ${res.status}: ${await res.text()}`);
+	const json = (await res.json()) as { docs: Array<{ update: string }> };
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, new Uint8Array(Buffer.from(json.docs[0].update, 'base64')));
+	return doc;
+}
+
+/** Resolves with the code and reason once the relay closed `client` for good (4400–4499). */
+export function terminalClose(client: TestClient): Promise<{ code: number; reason: string }> {
+	return new Promise((resolve) => client.provider.once('closed', resolve));
+}
+
+/** Collects the relay's error messages (type 4) a stock client receives, as the app does. */
+export function collectRelayErrors(client: TestClient): RelayErrorPayload[] {
+	const received: RelayErrorPayload[] = [];
+	client.provider.messageHandlers[MESSAGE_RELAY_ERROR] = (_encoder, decoder: decoding.Decoder) => {
+		received.push(decodeRelayError(decoder));
+	};
+	return received;
+}
+
+/** `POST /sync/batch` with `token` as bearer (none when undefined); `body` is sent as is when a string. */
+export function postBatch(
+	relay: RelayHandle,
+	token: string | undefined,
+	body: unknown
+): Promise<Response> {
+	return fetch(`${relay.url}/sync/batch`, {
+		method: 'POST',
+		headers: {
+			'content-type': 'application/json',
+			...(token ? { authorization: `Bearer ${token}` } : {})
+		},
+		body: typeof body === 'string' ? body : JSON.stringify(body)
+	});
+}
+
+/**
+ * Polls `check` (which may be async, e.g. an HTTP request) until it returns true; rejects with
+ * `what` after `timeoutMs` (a deadline, not a measurement).
+ */
 export async function waitFor(
-	check: () => boolean,
+	check: () => boolean | Promise<boolean>,
 	what: string,
 	timeoutMs = 10_000
 ): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
+	while (!(await check())) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, 10));
 	}
+}
+
+/** Resolves once every client has synced with the relay. */
+export function allSynced(...clients: TestClient[]): Promise<void> {
+	return waitFor(() => clients.every((c) => c.provider.synced), 'clients synced');
 }
 
 /** Opens a raw WebSocket; resolves with the HTTP status when the upgrade is refused, or 101. */
@@ -172,4 +238,100 @@ export function spawnRelayProcess(dataDir: string): Promise<RelayProcess> {
 		});
 		child.once('exit', (code) => reject(new Error(`relay exited with ${code}: ${err}`)));
 	});
+}
+
+/** Registers a hook that runs after each test (vitest's `afterEach`). */
+export type AfterEachHook = (fn: () => Promise<void>) => void;
+
+/** Where a client connects: a test relay, a relay handle or process, or a `ws://` URL. */
+export type RelayTarget = TestRelay | RelayHandle | RelayProcess | string;
+
+const wsUrlOf = (target: RelayTarget): string =>
+	typeof target === 'string' ? target : 'relay' in target ? target.relay.wsUrl : target.wsUrl;
+
+/**
+ * What one test opened: temp dirs, relays, child processes, clients and peers, closed by
+ * `teardown()` (clients first, then relays, processes and dirs; extra cleanups run first).
+ * Closing something early is fine: every close is idempotent.
+ */
+export class RelayScope {
+	private readonly cleanups: Array<() => unknown> = [];
+	private readonly clients: Array<{ close(): void }> = [];
+	private readonly relays: RelayHandle[] = [];
+	private readonly children: RelayProcess[] = [];
+	private readonly dirs: string[] = [];
+
+	/** A fresh temp data dir, removed on teardown. */
+	async dataDir(): Promise<string> {
+		const dir = await makeDataDir();
+		this.dirs.push(dir);
+		return dir;
+	}
+
+	/**
+	 * Starts a relay in-process (port 0 unless `port` is given) in `dataDir` or a fresh temp dir;
+	 * start it again on the same `dataDir` (and `port`) to simulate a restart.
+	 */
+	async start(
+		options: { dataDir?: string; config?: Partial<RelayConfig> } & Partial<
+			Omit<StartRelayOptions, 'dataDir' | 'config'>
+		> = {}
+	): Promise<TestRelay> {
+		const { dataDir, config, ...rest } = options;
+		const t = await startTestRelay(dataDir ?? (await this.dataDir()), config, rest);
+		this.relays.push(t.relay);
+		return t;
+	}
+
+	/** Runs the relay as a child process on `dataDir` (killed on teardown). */
+	async spawn(dataDir: string): Promise<RelayProcess> {
+		const child = await spawnRelayProcess(dataDir);
+		this.children.push(child);
+		return child;
+	}
+
+	/** A stock y-websocket client of `room` (`<workspaceId>/<docId>`). */
+	client(target: RelayTarget, room: string, token: string, doc?: Y.Doc): TestClient {
+		const c = connectClient(wsUrlOf(target), room, token, doc);
+		this.clients.push({ close: () => c.destroy() });
+		return c;
+	}
+
+	/** A light y-protocols peer of `room` (see `raw-peer.ts`). */
+	peer(target: RelayTarget, room: string, token: string, options?: RawPeerOptions): RawPeer {
+		const p = connectRawPeer(
+			`${wsUrlOf(target)}/${room}?token=${encodeURIComponent(token)}`,
+			options
+		);
+		this.clients.push(p);
+		return p;
+	}
+
+	/** A raw socket of `room` that records messages and its close. */
+	raw(target: RelayTarget, room: string, token?: string): RawClient {
+		const tokenPart = token === undefined ? '' : `?token=${encodeURIComponent(token)}`;
+		const r = rawClient(`${wsUrlOf(target)}/${room}${tokenPart}`);
+		this.clients.push({ close: () => r.ws.terminate() });
+		return r;
+	}
+
+	/** Runs `cleanup` on teardown, before clients and relays close. */
+	defer(cleanup: () => unknown): void {
+		this.cleanups.push(cleanup);
+	}
+
+	async teardown(): Promise<void> {
+		for (const cleanup of this.cleanups.splice(0).reverse()) await cleanup();
+		for (const c of this.clients.splice(0)) c.close();
+		for (const r of this.relays.splice(0)) await r.close();
+		for (const child of this.children.splice(0)) await child.kill();
+		for (const d of this.dirs.splice(0)) await removeDataDir(d);
+	}
+}
+
+/** A {@link RelayScope} torn down after each test: `const relays = relayScope(afterEach)`. */
+export function relayScope(afterEach: AfterEachHook): RelayScope {
+	const scope = new RelayScope();
+	afterEach(() => scope.teardown());
+	return scope;
 }

@@ -1,4 +1,3 @@
-import * as decoding from 'lib0/decoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -10,33 +9,20 @@ import {
 import type { ReviewRequest } from '../../src/lib/core/collab/types';
 import { pairKey } from '../../src/lib/core/sync/ydoc-model';
 import { enrollFromCli, readRegistryFile } from '../../sync-server/src/collab/registry';
+import { CLOSE, type RelayErrorPayload } from '../../sync-server/src/protocol';
 import {
-	MESSAGE_RELAY_ERROR,
-	decodeRelayError,
-	type RelayErrorPayload
-} from '../../sync-server/src/protocol';
-import {
-	connectClient,
-	removeDataDir,
-	startTestRelay,
-	upgradeStatus,
+	allSynced,
+	collectRelayErrors,
+	fetchRelayDoc,
+	relayScope,
+	terminalClose,
 	waitFor,
-	roomUrl,
 	type TestClient,
 	type TestRelay
 } from '../../sync-server/testing/harness';
 
+const relays = relayScope(afterEach);
 let relay: TestRelay | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.destroy();
-	if (relay) {
-		await relay.relay.close();
-		await removeDataDir(relay.dataDir);
-		relay = undefined;
-	}
-});
 
 const WS = 'team';
 const ROOM = `${WS}/index`;
@@ -55,7 +41,7 @@ async function api(method: string, path: string, token: string | null, body?: un
 
 /** A managed workspace: olga owns it (CLI), ed/rita/rex/vic are invited through the REST API. */
 async function team() {
-	relay = await startTestRelay();
+	relay = await relays.start();
 	await enrollFromCli(relay.dataDir, WS, 'olga', 'owner');
 	const owner = await relay.token(WS, 'owner', 'olga');
 	const tokens: Record<string, string> = { olga: owner };
@@ -73,26 +59,13 @@ async function team() {
 }
 
 function client(token: string): { c: TestClient; errors: RelayErrorPayload[] } {
-	const c = connectClient(relay!.relay.wsUrl, ROOM, token);
-	clients.push(c);
-	const errors: RelayErrorPayload[] = [];
-	c.provider.messageHandlers[MESSAGE_RELAY_ERROR] = (_e, decoder: decoding.Decoder) => {
-		errors.push(decodeRelayError(decoder));
-	};
-	return { c, errors };
+	const c = relays.client(relay!, ROOM, token);
+	return { c, errors: collectRelayErrors(c) };
 }
 
 /** The relay's current state of the index document (read through the batch route). */
-async function relayDoc(token: string): Promise<Y.Doc> {
-	const res = await fetch(`${relay!.relay.url}/sync/batch`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-		body: JSON.stringify({ docs: [{ doc: 'index' }] })
-	});
-	const json = (await res.json()) as { docs: Array<{ update: string }> };
-	const doc = new Y.Doc();
-	Y.applyUpdate(doc, new Uint8Array(Buffer.from(json.docs[0].update, 'base64')));
-	return doc;
+function relayDoc(token: string): Promise<Y.Doc> {
+	return fetchRelayDoc(relay!.relay, token, 'index');
 }
 
 function moveLabel(doc: Y.Doc, promptId: string, label: string, versionId: string, by: string) {
@@ -115,13 +88,12 @@ const review = (id: string, requestedBy: string, versionId = 'v2'): ReviewReques
 	createdAt: 1
 });
 
-/** Polls an async condition (a deadline, not a measurement). */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-	const deadline = Date.now() + 10_000;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 20));
-	}
+/** `user` requests review `id` through their own socket; resolves once the relay stored it. */
+async function requestReview(tokens: Record<string, string>, user: string, id: string) {
+	const x = client(tokens[user]);
+	await allSynced(x.c);
+	writeReview(x.c.doc, review(id, user));
+	await waitFor(async () => (await relayDoc(tokens.olga)).getMap('reviews').has(id), 'stored');
 }
 
 const production = (doc: Y.Doc) => readLabels(doc).get(pairKey('p1', 'production'))?.versionId;
@@ -130,7 +102,7 @@ describe('relay enforcement of protected labels', () => {
 	it('drops an unapproved move of production with approval_required and accepts other labels', async () => {
 		const t = await team();
 		const { c, errors } = client(t.ed);
-		await waitFor(() => c.provider.synced, 'synced');
+		await allSynced(c);
 		moveLabel(c.doc, 'p1', 'production', 'v2', 'ed');
 		await waitFor(() => errors.length === 1, 'approval_required report');
 		expect(errors[0]).toMatchObject({ code: 'approval_required', room: ROOM });
@@ -138,9 +110,9 @@ describe('relay enforcement of protected labels', () => {
 		expect(production(await relayDoc(t.olga))).toBeUndefined();
 
 		const other = client(t.ed);
-		await waitFor(() => other.c.provider.synced, 'synced');
+		await allSynced(other.c);
 		moveLabel(other.c.doc, 'p1', 'staging', 'v2', 'ed');
-		await eventually(
+		await waitFor(
 			async () => readLabels(await relayDoc(t.olga)).has(pairKey('p1', 'staging')),
 			'staging accepted'
 		);
@@ -150,7 +122,7 @@ describe('relay enforcement of protected labels', () => {
 	it('also guards label moves written as labelEvents', async () => {
 		const t = await team();
 		const { c, errors } = client(t.ed);
-		await waitFor(() => c.provider.synced, 'synced');
+		await allSynced(c);
 		c.doc.getMap('labelEvents').set('e1', {
 			id: 'e1',
 			promptId: 'p1',
@@ -170,10 +142,7 @@ describe('relay enforcement of protected labels', () => {
 		const ed = client(t.ed);
 		const owner = client(t.olga);
 		const rita = client(t.rita);
-		await waitFor(
-			() => ed.c.provider.synced && owner.c.provider.synced && rita.c.provider.synced,
-			'synced'
-		);
+		await allSynced(ed.c, owner.c, rita.c);
 		writeReview(ed.c.doc, review('r1', 'ed'));
 		await waitFor(() => rita.c.doc.getMap('reviews').has('r1'), 'reviewer sees the request');
 		writeApproval(rita.c.doc, { reviewId: 'r1', approver: 'rita', decision: 'approved', at: 2 });
@@ -184,7 +153,7 @@ describe('relay enforcement of protected labels', () => {
 
 		// The approval is for v2 only: moving production to v3 is refused.
 		const again = client(t.ed);
-		await waitFor(() => again.c.provider.synced, 'synced');
+		await allSynced(again.c);
 		moveLabel(again.c.doc, 'p1', 'production', 'v3', 'ed');
 		await waitFor(() => again.errors.length === 1, 'report');
 		expect(again.errors[0].code).toBe('approval_required');
@@ -193,17 +162,14 @@ describe('relay enforcement of protected labels', () => {
 
 	it('accepts an approval and the move in the same update', async () => {
 		const t = await team();
-		const rita = client(t.rita);
-		await waitFor(() => rita.c.provider.synced, 'synced');
-		writeReview(rita.c.doc, review('r2', 'rita'));
-		await eventually(async () => (await relayDoc(t.olga)).getMap('reviews').has('r2'), 'stored');
+		await requestReview(t, 'rita', 'r2');
 		const rex = client(t.rex);
 		await waitFor(() => rex.c.doc.getMap('reviews').has('r2'), 'rex sees it');
 		rex.c.doc.transact(() => {
 			writeApproval(rex.c.doc, { reviewId: 'r2', approver: 'rex', decision: 'approved', at: 3 });
 			moveLabel(rex.c.doc, 'p1', 'production', 'v2', 'rex');
 		});
-		await eventually(async () => production(await relayDoc(t.olga)) === 'v2', 'move stored');
+		await waitFor(async () => production(await relayDoc(t.olga)) === 'v2', 'move stored');
 		expect(rex.errors).toEqual([]);
 	});
 });
@@ -211,10 +177,7 @@ describe('relay enforcement of protected labels', () => {
 describe('relay enforcement of approvals, reviews and comments', () => {
 	it("refuses approvals from editors, in someone else's name, or by the requester", async () => {
 		const t = await team();
-		const seed = client(t.ed);
-		await waitFor(() => seed.c.provider.synced, 'synced');
-		writeReview(seed.c.doc, review('r1', 'ed'));
-		await eventually(async () => (await relayDoc(t.olga)).getMap('reviews').has('r1'), 'stored');
+		await requestReview(t, 'ed', 'r1');
 
 		const cases: Array<[string, string, string, RegExp]> = [
 			[t.ed, 'ed', 'r1', /role "editor" cannot approve/],
@@ -230,10 +193,7 @@ describe('relay enforcement of approvals, reviews and comments', () => {
 			expect(x.errors[0].message).toMatch(message);
 		}
 		// rita requests, then tries to approve her own request.
-		const rita = client(t.rita);
-		await waitFor(() => rita.c.provider.synced, 'synced');
-		writeReview(rita.c.doc, review('r3', 'rita'));
-		await eventually(async () => (await relayDoc(t.olga)).getMap('reviews').has('r3'), 'stored');
+		await requestReview(t, 'rita', 'r3');
 		const rita2 = client(t.rita);
 		await waitFor(() => rita2.c.doc.getMap('reviews').has('r3'), 'synced');
 		writeApproval(rita2.c.doc, { reviewId: 'r3', approver: 'rita', decision: 'approved', at: 5 });
@@ -245,12 +205,12 @@ describe('relay enforcement of approvals, reviews and comments', () => {
 	it("refuses review requests and comments written in another user's name", async () => {
 		const t = await team();
 		const ed = client(t.ed);
-		await waitFor(() => ed.c.provider.synced, 'synced');
+		await allSynced(ed.c);
 		writeReview(ed.c.doc, review('r9', 'olga'));
 		await waitFor(() => ed.errors.length === 1, 'report');
 		expect(ed.errors[0]).toMatchObject({ code: 'forbidden' });
 		const ed2 = client(t.ed);
-		await waitFor(() => ed2.c.provider.synced, 'synced');
+		await allSynced(ed2.c);
 		writeComment(ed2.c.doc, {
 			id: 'c1',
 			promptId: 'p1',
@@ -264,15 +224,15 @@ describe('relay enforcement of approvals, reviews and comments', () => {
 	});
 
 	it('skips reviews when the owner is alone in the workspace', async () => {
-		relay = await startTestRelay();
+		relay = await relays.start();
 		await enrollFromCli(relay.dataDir, WS, 'solo', 'editor');
 		expect((await readRegistryFile(relay.dataDir, WS)).members).toMatchObject([
 			{ user: 'solo', role: 'owner' }
 		]);
 		const solo = client(await relay.token(WS, 'owner', 'solo'));
-		await waitFor(() => solo.c.provider.synced, 'synced');
+		await allSynced(solo.c);
 		moveLabel(solo.c.doc, 'p1', 'production', 'v1', 'solo');
-		await eventually(
+		await waitFor(
 			async () => production(await relayDoc(await relay!.token(WS, 'owner', 'solo'))) === 'v1',
 			'stored'
 		);
@@ -281,11 +241,11 @@ describe('relay enforcement of approvals, reviews and comments', () => {
 });
 
 describe('workspace members and roles', () => {
-	it("applies the registry's current role: demoted and removed members lose write access at once", async () => {
+	it("applies the registry's current role: demoted members lose write access at once, removed ones their socket", async () => {
 		const t = await team();
 		const rita = client(t.rita);
 		const ed = client(t.ed);
-		await waitFor(() => rita.c.provider.synced && ed.c.provider.synced, 'synced');
+		await allSynced(rita.c, ed.c);
 
 		expect(
 			(await api('PUT', `/api/workspaces/${WS}/members/rita`, t.olga, { role: 'viewer' })).status
@@ -294,13 +254,15 @@ describe('workspace members and roles', () => {
 		await waitFor(() => rita.errors.length === 1, 'read_only report');
 		expect(rita.errors[0].code).toBe('read_only');
 
+		const edClosed = terminalClose(ed.c);
 		expect((await api('DELETE', `/api/workspaces/${WS}/members/ed`, t.olga)).status).toBe(200);
+		// The removed member's socket is closed for good; a write of theirs never reaches the relay.
+		const closed = await edClosed;
+		expect(closed.code).toBe(CLOSE.notMember);
+		expect(closed.reason).toMatch(/no longer a member/);
 		ed.c.doc.getMap('prompts').set('y', 1);
-		await waitFor(() => ed.errors.length === 1, 'forbidden report');
-		expect(ed.errors[0]).toMatchObject({ code: 'forbidden' });
-		expect(ed.errors[0].message).toMatch(/no longer a member/);
 
-		const refused = await upgradeStatus(roomUrl(relay!.relay, ROOM, t.ed));
+		const refused = await relay!.upgrade(ROOM, t.ed);
 		expect(refused.status).toBe(403);
 		expect(refused.body).toMatch(/not a member/);
 		expect((await relayDoc(t.olga)).getMap('prompts').size).toBe(0);
@@ -326,7 +288,7 @@ describe('workspace members and roles', () => {
 			relay: relay!.relay.url
 		});
 		const nia = client(invite.body.token as string);
-		await waitFor(() => nia.c.provider.synced, 'invited member connects');
+		await allSynced(nia.c);
 
 		expect((await api('GET', `/api/workspaces/${WS}/members`, null)).status).toBe(401);
 		expect((await api('GET', `/api/workspaces/other/members`, t.olga)).status).toBe(403);
@@ -396,7 +358,7 @@ describe('workspace members and roles', () => {
 		const ed = client(t.ed);
 		await waitFor(() => ed.c.doc.getMap('approvals').has(id), 'approval synced');
 		moveLabel(ed.c.doc, 'p1', 'production', 'v7', 'ed');
-		await eventually(async () => production(await relayDoc(t.olga)) === 'v7', 'move stored');
+		await waitFor(async () => production(await relayDoc(t.olga)) === 'v7', 'move stored');
 		expect(ed.errors).toEqual([]);
 
 		const comment = await api('POST', `/api/workspaces/${WS}/comments`, t.ed, {

@@ -3,12 +3,9 @@ import { main } from '../../src/cli/main';
 import { loadOrCreateSecret } from '../../sync-server/src/auth/secret';
 import { verifyToken } from '../../sync-server/src/auth/token';
 import { runRelayCli } from '../../sync-server/src/cli';
-import { makeDataDir, removeDataDir } from '../../sync-server/testing/harness';
+import { relayScope } from '../../sync-server/testing/harness';
 
-const dirs: string[] = [];
-afterEach(async () => {
-	for (const d of dirs.splice(0)) await removeDataDir(d);
-});
+const relays = relayScope(afterEach);
 
 function capture() {
 	const out = { stdout: '', stderr: '' };
@@ -20,8 +17,7 @@ function capture() {
 
 describe('promptloom relay (CLI)', () => {
 	it('`relay token` prints only a token the relay accepts', async () => {
-		const dataDir = await makeDataDir();
-		dirs.push(dataDir);
+		const dataDir = await relays.dataDir();
 		const { out, io } = capture();
 		const code = await main(
 			[
@@ -71,8 +67,7 @@ describe('promptloom relay (CLI)', () => {
 	});
 
 	it('`relay --port 0 --data` listens, answers /healthz and stops on a signal', async () => {
-		const dataDir = await makeDataDir();
-		dirs.push(dataDir);
+		const dataDir = await relays.dataDir();
 		const { out, io } = capture();
 		let stop: (signal: string) => void = () => {};
 		const stopped = new Promise<string>((resolve) => (stop = resolve));

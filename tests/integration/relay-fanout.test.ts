@@ -1,28 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createToken } from '../../sync-server/src/auth/token';
-import { startRelay, type RelayHandle } from '../../sync-server/src/relay';
 import type { RoomStore } from '../../sync-server/src/rooms/store';
-import {
-	connectClient,
-	makeDataDir,
-	removeDataDir,
-	waitFor,
-	type TestClient
-} from '../../sync-server/testing/harness';
-import { connectRawPeer, type RawPeer } from '../../sync-server/testing/raw-peer';
+import { allSynced, relayScope, waitFor } from '../../sync-server/testing/harness';
 
-const clients: TestClient[] = [];
-const peers: RawPeer[] = [];
-const relays: RelayHandle[] = [];
-const dirs: string[] = [];
-
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.destroy();
-	for (const p of peers.splice(0)) p.close();
-	for (const r of relays.splice(0)) await r.close();
-	for (const d of dirs.splice(0)) await removeDataDir(d);
-});
+const relays = relayScope(afterEach);
 
 /** A store whose writes can be held back, then let through or failed (as if the relay died). */
 function gatedStore(inner: RoomStore) {
@@ -54,10 +35,9 @@ function gatedStore(inner: RoomStore) {
 	return { gate, store };
 }
 
-async function relayWithGate(dataDir: string) {
+async function relayWithGate(dataDir?: string) {
 	let gate!: ReturnType<typeof gatedStore>['gate'];
-	const relay = await startRelay({
-		port: 0,
+	const relay = await relays.start({
 		dataDir,
 		wrapStore: (inner) => {
 			const gated = gatedStore(inner);
@@ -65,25 +45,20 @@ async function relayWithGate(dataDir: string) {
 			return gated.store;
 		}
 	});
-	relays.push(relay);
 	return { relay, gate };
 }
 
 describe('relay fan-out before durability', () => {
 	it('delivers an update to other clients while its write is pending, and acknowledges it to the sender only once stored', async () => {
-		const dataDir = await makeDataDir();
-		dirs.push(dataDir);
-		const { relay, gate } = await relayWithGate(dataDir);
-		const token = await createToken({ dataDir, workspace: 'ws1', role: 'editor' });
-		const url = `${relay.wsUrl}/ws1/doc?token=${token}`;
+		const { relay, gate } = await relayWithGate();
+		const token = await relay.token('ws1', 'editor');
 		const writerDoc = new Y.Doc();
 		const seenByWriter: number[] = [];
-		const writer = connectRawPeer(url, {
+		const writer = relays.peer(relay, 'ws1/doc', token, {
 			doc: writerDoc,
 			observe: (u) => seenByWriter.push(...Y.parseUpdateMeta(u).to.keys())
 		});
-		const witness = connectRawPeer(url);
-		peers.push(writer, witness);
+		const witness = relays.peer(relay, 'ws1/doc', token);
 		await Promise.all([writer.synced, witness.synced]);
 
 		gate.hold = true;
@@ -98,14 +73,11 @@ describe('relay fan-out before durability', () => {
 	});
 
 	it('a client that received an update the relay then failed to store re-syncs it on reconnect', async () => {
-		const dataDir = await makeDataDir();
-		dirs.push(dataDir);
-		const first = await relayWithGate(dataDir);
-		const token = await createToken({ dataDir, workspace: 'ws1', role: 'editor' });
-		const writer = connectClient(first.relay.wsUrl, 'ws1/doc', token);
-		const witness = connectClient(first.relay.wsUrl, 'ws1/doc', token);
-		clients.push(writer, witness);
-		await waitFor(() => writer.provider.synced && witness.provider.synced, 'synced');
+		const first = await relayWithGate();
+		const token = await first.relay.token('ws1', 'editor');
+		const writer = relays.client(first.relay, 'ws1/doc', token);
+		const witness = relays.client(first.relay, 'ws1/doc', token);
+		await allSynced(writer, witness);
 
 		let witnessDropped = false;
 		witness.provider.on('status', ({ status }: { status: string }) => {
@@ -116,7 +88,7 @@ describe('relay fan-out before durability', () => {
 		await waitFor(() => witness.doc.getText('t').length > 0, 'witness received the update');
 		await waitFor(() => first.gate.held.length > 0, 'write started');
 		// The writer goes away unacknowledged; only the witness still holds the update.
-		clients.splice(0, 1)[0].destroy();
+		writer.destroy();
 		first.gate.failHeld();
 		// The failed room closes the witness (1011); its provider reconnects, answers the relay's
 		// sync step 1 with what the relay lacks, and that update is stored.
@@ -124,16 +96,13 @@ describe('relay fan-out before durability', () => {
 			() => witnessDropped && witness.provider.wsconnected && witness.provider.synced,
 			'witness reconnected'
 		);
-		const reader = connectClient(first.relay.wsUrl, 'ws1/doc', token);
-		clients.push(reader);
+		const reader = relays.client(first.relay, 'ws1/doc', token);
 		await waitFor(() => reader.doc.getText('t').length > 0, 'relay has the update again');
-		for (const c of clients.splice(0)) c.destroy();
-		await relays.splice(0)[0].close();
+		for (const c of [witness, reader]) c.destroy();
+		await first.relay.relay.close();
 
-		const second = await startRelay({ port: 0, dataDir });
-		relays.push(second);
-		const after = connectClient(second.wsUrl, 'ws1/doc', token);
-		clients.push(after);
+		const second = await relays.start({ dataDir: first.relay.dataDir });
+		const after = relays.client(second, 'ws1/doc', token);
 		await waitFor(() => after.doc.getText('t').length > 0, 'state after restart');
 		expect(after.doc.getText('t').toString()).toBe('never stored by the first write');
 	});

@@ -1,29 +1,9 @@
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import {
-	connectClient,
-	rawClient,
-	removeDataDir,
-	roomUrl,
-	startTestRelay,
-	upgradeStatus,
-	waitFor,
-	type TestClient,
-	type TestRelay
-} from '../../sync-server/testing/harness';
+import { allSynced, relayScope, waitFor } from '../../sync-server/testing/harness';
 
-let relay: TestRelay | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.destroy();
-	if (relay) {
-		await relay.relay.close();
-		await removeDataDir(relay.dataDir);
-		relay = undefined;
-	}
-});
+const relays = relayScope(afterEach);
 
 function message(write: (e: encoding.Encoder) => void): Uint8Array {
 	const e = encoding.createEncoder();
@@ -92,22 +72,36 @@ const badMessages: Array<[string, Uint8Array | string, number]> = [
 	]
 ];
 
+/**
+ * A relay whose `limit` is 2: one token opens `ws1/a` and `ws1/b`, then its upgrade of `ws1/c`
+ * is refused with 429 naming the limit.
+ */
+async function twoOpenThirdRefused(limit: 'maxConnectionsPerToken' | 'maxRoomsPerWorkspace') {
+	const relay = await relays.start({ config: { [limit]: 2 } });
+	const token = await relay.token('ws1', 'editor');
+	const a = relays.raw(relay, 'ws1/a', token);
+	const b = relays.raw(relay, 'ws1/b', token);
+	await Promise.all([a.opened, b.opened]);
+	const third = await relay.upgrade('ws1/c', token);
+	expect(third.status).toBe(429);
+	expect(JSON.parse(third.body).error).toMatch(limit);
+	return { relay, token, a, b };
+}
+
 describe('relay limits and bad input', () => {
 	it.each(badMessages)('a %s closes only that connection', async (_name, payload, code) => {
-		relay = await startTestRelay();
+		const relay = await relays.start();
 		const token = await relay.token('ws1', 'editor');
-		const good = connectClient(relay.relay.wsUrl, 'ws1/doc', token);
-		clients.push(good);
-		await waitFor(() => good.provider.synced, 'good client synced');
-		const bad = rawClient(roomUrl(relay.relay, 'ws1/doc', token));
+		const good = relays.client(relay, 'ws1/doc', token);
+		await allSynced(good);
+		const bad = relays.raw(relay, 'ws1/doc', token);
 		await bad.opened;
 		bad.ws.send(payload);
 		const closed = await bad.closed;
 		expect(closed.code).toBe(code);
 		expect(closed.reason.length).toBeGreaterThan(0);
 		// The relay and the other client in the same room carry on.
-		const other = connectClient(relay.relay.wsUrl, 'ws1/doc', token);
-		clients.push(other);
+		const other = relays.client(relay, 'ws1/doc', token);
 		good.doc.getText('t').insert(0, 'still alive');
 		await waitFor(
 			() => other.doc.getText('t').toString() === 'still alive',
@@ -118,12 +112,11 @@ describe('relay limits and bad input', () => {
 	});
 
 	it('refuses an oversize message with close code 1009 and a reason, keeping other clients', async () => {
-		relay = await startTestRelay(undefined, { maxMessageBytes: 1024 });
+		const relay = await relays.start({ config: { maxMessageBytes: 1024 } });
 		const token = await relay.token('ws1', 'editor');
-		const good = connectClient(relay.relay.wsUrl, 'ws1/doc', token);
-		clients.push(good);
-		await waitFor(() => good.provider.synced, 'synced');
-		const bad = rawClient(roomUrl(relay.relay, 'ws1/doc', token));
+		const good = relays.client(relay, 'ws1/doc', token);
+		await allSynced(good);
+		const bad = relays.raw(relay, 'ws1/doc', token);
 		await bad.opened;
 		const d = new Y.Doc();
 		d.getText('t').insert(0, 'x'.repeat(2000));
@@ -133,49 +126,27 @@ describe('relay limits and bad input', () => {
 		expect(closed.reason).toMatch(/exceeds the limit of 1024/);
 		expect(good.doc.getText('t').toString()).toBe('');
 		good.doc.getText('t').insert(0, 'small');
-		const other = connectClient(relay.relay.wsUrl, 'ws1/doc', token);
-		clients.push(other);
+		const other = relays.client(relay, 'ws1/doc', token);
 		await waitFor(() => other.doc.getText('t').toString() === 'small', 'small edits still flow');
 		expect(relay.relay.stats().closedOversize).toBe(1);
 	});
 
 	it('refuses connections beyond maxConnectionsPerToken with 429, and frees the slot on close', async () => {
-		relay = await startTestRelay(undefined, { maxConnectionsPerToken: 2 });
-		const token = await relay.token('ws1', 'editor');
-		const a = rawClient(roomUrl(relay.relay, 'ws1/a', token));
-		const b = rawClient(roomUrl(relay.relay, 'ws1/b', token));
-		await Promise.all([a.opened, b.opened]);
-		const third = await upgradeStatus(roomUrl(relay.relay, 'ws1/c', token));
-		expect(third.status).toBe(429);
-		expect(JSON.parse(third.body).error).toMatch(/maxConnectionsPerToken/);
-		expect(
-			(
-				await upgradeStatus(
-					roomUrl(relay.relay, 'ws1/c', await relay.token('ws1', 'editor', 'other'))
-				)
-			).status
-		).toBe(101);
+		const { relay, token, a, b } = await twoOpenThirdRefused('maxConnectionsPerToken');
+		expect((await relay.upgrade('ws1/c', await relay.token('ws1', 'editor', 'other'))).status).toBe(
+			101
+		);
 		a.ws.close();
 		await a.closed;
-		await waitFor(() => relay!.relay.stats().connections === 1, 'slot freed');
-		expect((await upgradeStatus(roomUrl(relay.relay, 'ws1/c', token))).status).toBe(101);
+		await waitFor(() => relay.relay.stats().connections === 1, 'slot freed');
+		expect((await relay.upgrade('ws1/c', token)).status).toBe(101);
 		b.ws.close();
 	});
 
 	it('refuses opening more than maxRoomsPerWorkspace documents with 429, other workspaces unaffected', async () => {
-		relay = await startTestRelay(undefined, { maxRoomsPerWorkspace: 2 });
-		const token = await relay.token('ws1', 'editor');
-		const a = rawClient(roomUrl(relay.relay, 'ws1/a', token));
-		const b = rawClient(roomUrl(relay.relay, 'ws1/b', token));
-		await Promise.all([a.opened, b.opened]);
-		const third = await upgradeStatus(roomUrl(relay.relay, 'ws1/c', token));
-		expect(third.status).toBe(429);
-		expect(JSON.parse(third.body).error).toMatch(/maxRoomsPerWorkspace/);
-		expect((await upgradeStatus(roomUrl(relay.relay, 'ws1/a', token))).status).toBe(101);
-		expect(
-			(await upgradeStatus(roomUrl(relay.relay, 'ws2/c', await relay.token('ws2', 'editor'))))
-				.status
-		).toBe(101);
+		const { relay, token, a, b } = await twoOpenThirdRefused('maxRoomsPerWorkspace');
+		expect((await relay.upgrade('ws1/a', token)).status).toBe(101);
+		expect((await relay.upgrade('ws2/c', await relay.token('ws2', 'editor'))).status).toBe(101);
 		a.ws.close();
 		b.ws.close();
 	});

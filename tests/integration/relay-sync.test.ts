@@ -1,33 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-	connectClient,
-	removeDataDir,
-	startTestRelay,
-	waitFor,
-	type TestClient,
-	type TestRelay
-} from '../../sync-server/testing/harness';
+import { allSynced, relayScope, waitFor } from '../../sync-server/testing/harness';
 
-let relay: TestRelay | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.destroy();
-	if (relay) {
-		await relay.relay.close();
-		await removeDataDir(relay.dataDir);
-		relay = undefined;
-	}
-});
+const relays = relayScope(afterEach);
 
 describe('relay sync with stock y-websocket clients', () => {
 	it('two editors converge on concurrent text and map edits', async () => {
-		relay = await startTestRelay();
+		const relay = await relays.start();
 		const token = await relay.token('ws1', 'editor');
-		const a = connectClient(relay.relay.wsUrl, 'ws1/doc1', token);
-		const b = connectClient(relay.relay.wsUrl, 'ws1/doc1', token);
-		clients.push(a, b);
-		await waitFor(() => a.provider.synced && b.provider.synced, 'both synced');
+		const a = relays.client(relay, 'ws1/doc1', token);
+		const b = relays.client(relay, 'ws1/doc1', token);
+		await allSynced(a, b);
 		a.doc.getText('body').insert(0, 'hello ');
 		b.doc.getText('body').insert(0, 'world');
 		a.doc.getMap('meta').set('a', 1);
@@ -46,35 +28,31 @@ describe('relay sync with stock y-websocket clients', () => {
 	});
 
 	it('keeps rooms apart: an edit in one document never reaches another', async () => {
-		relay = await startTestRelay();
+		const relay = await relays.start();
 		const token = await relay.token('ws1', 'editor');
-		const a = connectClient(relay.relay.wsUrl, 'ws1/doc1', token);
-		const b = connectClient(relay.relay.wsUrl, 'ws1/doc2', token);
-		const a2 = connectClient(relay.relay.wsUrl, 'ws1/doc1', token);
-		clients.push(a, b, a2);
-		await waitFor(() => a.provider.synced && b.provider.synced && a2.provider.synced, 'synced');
+		const a = relays.client(relay, 'ws1/doc1', token);
+		const b = relays.client(relay, 'ws1/doc2', token);
+		const a2 = relays.client(relay, 'ws1/doc1', token);
+		await allSynced(a, b, a2);
 		a.doc.getText('t').insert(0, 'only doc1');
 		await waitFor(() => a2.doc.getText('t').toString() === 'only doc1', 'doc1 peer update');
 		expect(b.doc.getText('t').toString()).toBe('');
 	});
 
 	it('a late joiner receives the full state, and presence (awareness) is relayed', async () => {
-		relay = await startTestRelay();
+		const relay = await relays.start();
 		const token = await relay.token('ws1', 'editor');
-		const a = connectClient(relay.relay.wsUrl, 'ws1/doc1', token);
-		clients.push(a);
-		await waitFor(() => a.provider.synced, 'a synced');
+		const a = relays.client(relay, 'ws1/doc1', token);
+		await allSynced(a);
 		a.doc.getText('t').insert(0, 'before b joined');
 		a.provider.awareness.setLocalStateField('user', { name: 'Ada', color: '#f00' });
-		const b = connectClient(relay.relay.wsUrl, 'ws1/doc1', token);
-		clients.push(b);
+		const b = relays.client(relay, 'ws1/doc1', token);
 		await waitFor(() => b.doc.getText('t').toString() === 'before b joined', 'late joiner state');
 		await waitFor(
 			() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Ada',
 			'awareness of a at b'
 		);
 		a.destroy();
-		clients.splice(clients.indexOf(a), 1);
 		await waitFor(
 			() => !b.provider.awareness.getStates().has(a.doc.clientID),
 			'a removed from presence'
@@ -82,11 +60,10 @@ describe('relay sync with stock y-websocket clients', () => {
 	});
 
 	it('reports rooms and connections on GET /healthz', async () => {
-		relay = await startTestRelay();
+		const relay = await relays.start();
 		const token = await relay.token('ws1', 'editor');
-		const a = connectClient(relay.relay.wsUrl, 'ws1/doc1', token);
-		clients.push(a);
-		await waitFor(() => a.provider.synced, 'synced');
+		const a = relays.client(relay, 'ws1/doc1', token);
+		await allSynced(a);
 		const res = await fetch(`${relay.relay.url}/healthz`);
 		expect(res.status).toBe(200);
 		expect(await res.json()).toEqual({ ok: true, rooms: 1, connections: 1 });

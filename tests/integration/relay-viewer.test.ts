@@ -1,56 +1,20 @@
-import * as decoding from 'lib0/decoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-	MESSAGE_RELAY_ERROR,
-	decodeRelayError,
-	type RelayErrorPayload
-} from '../../sync-server/src/protocol';
-import {
-	connectClient,
-	removeDataDir,
-	startTestRelay,
-	waitFor,
-	type TestClient,
-	type TestRelay
+	allSynced,
+	collectRelayErrors,
+	relayScope,
+	waitFor
 } from '../../sync-server/testing/harness';
 
-let relay: TestRelay | undefined;
-const clients: TestClient[] = [];
-
-afterEach(async () => {
-	for (const c of clients.splice(0)) c.destroy();
-	if (relay) {
-		await relay.relay.close();
-		await removeDataDir(relay.dataDir);
-		relay = undefined;
-	}
-});
-
-/** Registers the app-side handler for relay error messages (type 4) on a stock provider. */
-function collectRelayErrors(client: TestClient): RelayErrorPayload[] {
-	const received: RelayErrorPayload[] = [];
-	client.provider.messageHandlers[MESSAGE_RELAY_ERROR] = (_encoder, decoder: decoding.Decoder) => {
-		received.push(decodeRelayError(decoder));
-	};
-	return received;
-}
+const relays = relayScope(afterEach);
 
 describe('viewer role', () => {
 	it('receives updates, but its writes are dropped, reported and counted', async () => {
-		relay = await startTestRelay();
-		const editor = connectClient(
-			relay.relay.wsUrl,
-			'ws1/doc',
-			await relay.token('ws1', 'editor', 'ed')
-		);
-		const viewer = connectClient(
-			relay.relay.wsUrl,
-			'ws1/doc',
-			await relay.token('ws1', 'viewer', 'vi')
-		);
-		clients.push(editor, viewer);
+		const relay = await relays.start();
+		const editor = relays.client(relay, 'ws1/doc', await relay.token('ws1', 'editor', 'ed'));
+		const viewer = relays.client(relay, 'ws1/doc', await relay.token('ws1', 'viewer', 'vi'));
 		const errors = collectRelayErrors(viewer);
-		await waitFor(() => editor.provider.synced && viewer.provider.synced, 'synced');
+		await allSynced(editor, viewer);
 
 		editor.doc.getText('t').insert(0, 'from editor');
 		await waitFor(() => viewer.doc.getText('t').toString() === 'from editor', 'viewer receives');
@@ -68,22 +32,19 @@ describe('viewer role', () => {
 			() => viewer.doc.getText('t').toString().endsWith('from editor!'),
 			'later update'
 		);
-		const fresh = connectClient(relay.relay.wsUrl, 'ws1/doc', await relay.token('ws1', 'editor'));
-		clients.push(fresh);
+		const fresh = relays.client(relay, 'ws1/doc', await relay.token('ws1', 'editor'));
 		await waitFor(() => fresh.doc.getText('t').toString() === 'from editor!', 'fresh client state');
 		expect(editor.doc.getText('t').toString()).toBe('from editor!');
 		expect(editor.doc.getMap('m').size).toBe(0);
 	});
 
 	it('a viewer connecting with nothing new gets no error, and its presence is shared', async () => {
-		relay = await startTestRelay();
-		const editor = connectClient(relay.relay.wsUrl, 'ws1/doc', await relay.token('ws1', 'editor'));
-		clients.push(editor);
-		await waitFor(() => editor.provider.synced, 'editor synced');
+		const relay = await relays.start();
+		const editor = relays.client(relay, 'ws1/doc', await relay.token('ws1', 'editor'));
+		await allSynced(editor);
 		editor.doc.getText('t').insert(0, 'abc');
 		editor.doc.getText('t').delete(0, 1);
-		const viewer = connectClient(relay.relay.wsUrl, 'ws1/doc', await relay.token('ws1', 'viewer'));
-		clients.push(viewer);
+		const viewer = relays.client(relay, 'ws1/doc', await relay.token('ws1', 'viewer'));
 		const errors = collectRelayErrors(viewer);
 		viewer.provider.awareness.setLocalStateField('user', { name: 'Vee' });
 		await waitFor(() => viewer.doc.getText('t').toString() === 'bc', 'viewer state');
@@ -94,7 +55,7 @@ describe('viewer role', () => {
 		// Reconnect the viewer: its state now equals the relay's, so nothing is reported.
 		viewer.provider.disconnect();
 		viewer.provider.connect();
-		await waitFor(() => viewer.provider.synced, 'viewer resynced');
+		await allSynced(viewer);
 		expect(errors).toEqual([]);
 		expect(relay.relay.stats().droppedViewerWrites).toBe(0);
 	});

@@ -1,38 +1,29 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AppCore } from '../../src/lib/core/app-core';
-import { startRelay, silentLogger, type RelayHandle } from '../../sync-server/src/index';
-import { createToken } from '../../sync-server/src/auth/token';
-import { makeDataDir, removeDataDir, waitFor } from '../../sync-server/testing/harness';
+import { enrollFromCli } from '../../sync-server/src/collab/registry';
+import { relayScope, waitFor, type TestRelay } from '../../sync-server/testing/harness';
+import { describeSyncStatus } from '../../src/lib/core/sync/status';
 import { openTestCore } from '../support/core';
 
-let relay: RelayHandle | undefined;
-let dataDir: string | undefined;
-const cores: AppCore[] = [];
-
-afterEach(async () => {
-	for (const c of cores.splice(0)) {
-		await c.sync.close();
-		c.close();
-	}
-	await relay?.close();
-	relay = undefined;
-	if (dataDir) await removeDataDir(dataDir);
-	dataDir = undefined;
-});
+const relays = relayScope(afterEach);
+let relay: TestRelay;
 
 async function device(name: string): Promise<AppCore> {
 	const core = await openTestCore({
 		author: () => name,
 		sync: { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket }
 	});
-	cores.push(core);
+	relays.defer(async () => {
+		await core.sync.close();
+		core.close();
+	});
 	return core;
 }
 
 async function join(core: AppCore, role: 'editor' | 'viewer' = 'editor', workspace = 'team') {
-	const token = await createToken({ dataDir: dataDir!, workspace, role, user: 'u' });
-	await core.sync.connect({ relay: relay!.url, workspace, token, role });
+	const token = await relay.token(workspace, role, 'u');
+	await core.sync.connect({ relay: relay.relay.url, workspace, token, role });
 }
 
 const synced = (c: AppCore) => c.sync.status.state === 'synced' && c.sync.session!.link.idle;
@@ -44,9 +35,8 @@ async function settle(...cs: AppCore[]) {
 
 describe('sync through the real relay', () => {
 	it('a second device receives the library, then offline edits on both converge after the relay returns', async () => {
-		dataDir = await makeDataDir();
-		relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
-		const port = relay.port;
+		relay = await relays.start();
+		const port = relay.relay.port;
 		const a = await device('ana');
 		const b = await device('ben');
 		const folder = await a.library.createFolder('Support');
@@ -64,7 +54,7 @@ describe('sync through the real relay', () => {
 		expect((await b.library.listFolders()).map((f) => f.name)).toEqual(['Support']);
 
 		// The relay goes away: both keep editing.
-		await relay.close();
+		await relay.relay.close();
 		await waitFor(
 			() => a.sync.status.state !== 'synced' && b.sync.status.state !== 'synced',
 			'both notice'
@@ -76,7 +66,7 @@ describe('sync through the real relay', () => {
 		await a.sync.flush();
 		await b.sync.flush();
 
-		relay = await startRelay({ port, dataDir, logger: silentLogger });
+		relay = await relays.start({ dataDir: relay.dataDir, port });
 		await waitFor(() => synced(a) && synced(b), 'reconnected', 20_000);
 		const expected = 'Hi! Hello {{ name }}. Be brief.';
 		for (let i = 0; i < 100; i++) {
@@ -100,19 +90,23 @@ describe('sync through the real relay', () => {
 	});
 
 	it('reports a refused token and a relay that is down', async () => {
-		dataDir = await makeDataDir();
-		relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
+		relay = await relays.start();
 		const a = await device('ana');
 		await a.sync.connect({
-			relay: relay.url,
+			relay: relay.relay.url,
 			workspace: 'team',
 			token: 'forged.token.value',
 			role: 'editor'
 		});
 		await waitFor(() => a.sync.status.state === 'error', 'auth error');
 		expect(a.sync.status).toMatchObject({ state: 'error', reason: 'auth_refused' });
-		const wrongWs = await createToken({ dataDir, workspace: 'other', role: 'editor' });
-		await a.sync.connect({ relay: relay.url, workspace: 'team', token: wrongWs, role: 'editor' });
+		const wrongWs = await relay.token('other', 'editor', 'anonymous');
+		await a.sync.connect({
+			relay: relay.relay.url,
+			workspace: 'team',
+			token: wrongWs,
+			role: 'editor'
+		});
 		await waitFor(() => a.sync.status.state === 'error', 'workspace error');
 		expect(a.sync.status).toMatchObject({ state: 'error', reason: 'auth_refused' });
 		await a.sync.connect({
@@ -127,9 +121,39 @@ describe('sync through the real relay', () => {
 		expect(a.sync.status).toEqual({ state: 'local' });
 	});
 
+	it('a member removed while connected gets a clear not_member error and stops retrying', async () => {
+		relay = await relays.start();
+		await enrollFromCli(relay.dataDir, 'team', 'olga', 'owner');
+		await enrollFromCli(relay.dataDir, 'team', 'u', 'editor');
+		const a = await device('u');
+		await a.library.createPrompt({ name: 'mine', content: 'x' });
+		await join(a);
+		await settle(a);
+
+		const owner = await relay.token('team', 'owner', 'olga');
+		const removed = await fetch(`${relay.relay.url}/api/workspaces/team/members/u`, {
+			method: 'DELETE',
+			headers: { authorization: `Bearer ${owner}` }
+		});
+		expect(removed.status).toBe(200);
+		await waitFor(() => a.sync.status.state === 'error', 'removal noticed');
+		expect(a.sync.status).toMatchObject({
+			state: 'error',
+			reason: 'not_member',
+			retrying: false,
+			message: expect.stringMatching(/"u" is (no longer|not) a member of workspace "team"/)
+		});
+		expect(describeSyncStatus(a.sync.status)).toMatch(/ask an owner of the workspace/);
+		expect(relay.relay.stats().connections).toBe(0);
+		// Local data stays; reconnecting (e.g. network back) is refused the same way.
+		a.sync.session!.link.retry();
+		await waitFor(() => a.sync.status.state === 'error', 'refused again');
+		expect(a.sync.status).toMatchObject({ reason: 'not_member' });
+		expect((await a.library.findByName('mine'))?.content).toBe('x');
+	});
+
 	it('a viewer receives changes and is told its own changes are refused', async () => {
-		dataDir = await makeDataDir();
-		relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
+		relay = await relays.start();
 		const a = await device('ana');
 		const v = await device('vic');
 		await a.library.createPrompt({ name: 'shared', content: 'x' });

@@ -90,6 +90,13 @@ export async function enrollFromCli(
 	return granted;
 }
 
+/** What `record` makes of `user` holding a token with `tokenRole` (see {@link Membership}). */
+export function membershipIn(record: WorkspaceRecord, user: string, tokenRole: Role): Membership {
+	if (record.members.length === 0) return { status: 'unmanaged', role: tokenRole };
+	const m = record.members.find((x) => x.user === user);
+	return m ? { status: 'member', role: m.role } : { status: 'not_member' };
+}
+
 /** How often a cached registry is compared with its file (the CLI may change files meanwhile). */
 export const REGISTRY_RECHECK_MS = 1000;
 
@@ -111,8 +118,23 @@ async function mtimeOf(path: string): Promise<number> {
 export class MemberRegistry {
 	private readonly cache = new Map<string, CacheEntry>();
 	private readonly writes = new Map<string, Promise<unknown>>();
+	private readonly listeners = new Set<(record: WorkspaceRecord) => void>();
 
 	constructor(private readonly dataDir: string) {}
+
+	/**
+	 * Calls `listener` with every record written here or read anew from its file (first use, or
+	 * the file changed, e.g. through the CLI); the relay re-applies it to open connections.
+	 * Returns a function that removes the listener.
+	 */
+	onChange(listener: (record: WorkspaceRecord) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	private publish(record: WorkspaceRecord): void {
+		for (const listener of this.listeners) listener(record);
+	}
 
 	async get(workspace: string): Promise<WorkspaceRecord> {
 		const path = registryPath(this.dataDir, workspace);
@@ -127,18 +149,20 @@ export class MemberRegistry {
 		const record = readRegistryFile(this.dataDir, workspace);
 		const fresh = { record, mtimeMs, checkedAt: now };
 		this.cache.set(workspace, fresh);
-		record.catch(() => {
-			if (this.cache.get(workspace) === fresh) this.cache.delete(workspace);
-		});
+		record.then(
+			(r) => {
+				if (this.cache.get(workspace) === fresh) this.publish(r);
+			},
+			() => {
+				if (this.cache.get(workspace) === fresh) this.cache.delete(workspace);
+			}
+		);
 		return record;
 	}
 
 	/** The role the relay applies to `user` holding a token with `tokenRole`. */
 	async membership(workspace: string, user: string, tokenRole: Role): Promise<Membership> {
-		const record = await this.get(workspace);
-		if (record.members.length === 0) return { status: 'unmanaged', role: tokenRole };
-		const m = record.members.find((x) => x.user === user);
-		return m ? { status: 'member', role: m.role } : { status: 'not_member' };
+		return membershipIn(await this.get(workspace), user, tokenRole);
 	}
 
 	/** Applies `change` to a copy of the record, writes it, then publishes it (serialized per workspace). */
@@ -152,6 +176,7 @@ export class MemberRegistry {
 			await writeRegistryFile(this.dataDir, next);
 			const mtimeMs = await mtimeOf(registryPath(this.dataDir, workspace));
 			this.cache.set(workspace, { record: Promise.resolve(next), mtimeMs, checkedAt: Date.now() });
+			this.publish(next);
 			return next;
 		});
 		this.writes.set(

@@ -1,10 +1,10 @@
 /**
- * @module The relay's collaboration service: admission by current membership, the update guard,
- * and server-side writes into a workspace's index document (for the REST routes).
+ * @module The relay's collaboration service: the update guard and server-side writes into a
+ * workspace's index document (for the REST routes). Admission by current membership is in
+ * `../access.ts`.
  */
 import * as Y from 'yjs';
 import { INDEX_DOC_ID } from '../../../src/lib/core/collab/doc-schema';
-import type { TokenClaims } from '../auth/token';
 import type { GuardResult, UpdateGuard } from '../connection';
 import type { RoomRegistry } from '../rooms/registry';
 import { checkCollabUpdate } from './guard';
@@ -21,14 +21,6 @@ export class RelayCollab {
 		private readonly rooms: RoomRegistry
 	) {
 		this.registry = new MemberRegistry(dataDir);
-	}
-
-	/** Null when `claims` may open a room now, else why not (for a 403). */
-	async admit(claims: TokenClaims): Promise<string | null> {
-		const m = await this.registry.membership(claims.workspace, claims.user, claims.role);
-		return m.status === 'not_member'
-			? `"${claims.user}" is not a member of workspace "${claims.workspace}" (removed, or never invited)`
-			: null;
 	}
 
 	/** The guard handed to every connection. */

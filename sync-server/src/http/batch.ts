@@ -5,11 +5,12 @@
  * Request: `Authorization: Bearer <token>` (or `?token=`), JSON
  * `{ "docs": [{ "doc": "<docId>", "sv": "<base64 Yjs state vector, optional>" }] }`.
  * Response: `{ "docs": [{ "doc": "<docId>", "update": "<base64 Yjs update>" }] }` with, for each
- * document, what the caller lacks (everything when `sv` is omitted). Read-only for every role.
+ * document, what the caller lacks (everything when `sv` is omitted). Read-only for every role,
+ * but only for members of a managed workspace (the same check as the WebSocket upgrade).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
-import { isValidId, verifyToken } from '../auth/token';
+import { isValidId, verifyToken, type TokenClaims } from '../auth/token';
 import type { RelayConfig } from '../config';
 import type { RoomRegistry } from '../rooms/registry';
 import type { RoomStore } from '../rooms/store';
@@ -22,6 +23,8 @@ interface BatchContext {
 	config: RelayConfig;
 	store: RoomStore;
 	rooms: RoomRegistry;
+	/** The member registry's decision on a verified token (403 with a reason when refused). */
+	access(claims: TokenClaims): Promise<{ ok: true } | { ok: false; status: number; error: string }>;
 }
 
 function tokenOf(req: IncomingMessage, url: URL): string | null {
@@ -60,6 +63,8 @@ export function addBatchRoute(router: Router, ctx: BatchContext): void {
 	router.add('POST', '/sync/batch', async (req: IncomingMessage, res: ServerResponse, url: URL) => {
 		const check = await verifyToken(ctx.secret, tokenOf(req, url));
 		if (!check.ok) throw new HttpError(401, check.message);
+		const verdict = await ctx.access(check.claims);
+		if (!verdict.ok) throw new HttpError(verdict.status, verdict.error);
 		const workspace = check.claims.workspace;
 		const entries = parseRequest(
 			await readBody(req, ctx.config.maxHttpBodyBytes),

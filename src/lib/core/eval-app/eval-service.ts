@@ -9,6 +9,7 @@ import type { Assertion } from '../eval/scorers/types';
 import type { LibraryService } from '../library/library-service';
 import { PromptloomError } from '../model/errors';
 import type { ProviderRegistry } from '../providers-app/registry';
+import { DEFAULT_PRICES } from '../providers/prices';
 import type { PromptloomDb } from '../store/db';
 import { guardStorage } from '../store/storage-errors';
 import type { Renderer } from '../template/renderer';
@@ -132,11 +133,19 @@ export class EvalService {
 		return buildVariant(this.#o, promptId, versionId);
 	}
 
-	/** Tokenizes every rendered prompt and prices it; states its output-length assumption. */
+	/**
+	 * Tokenizes every rendered prompt and prices it with the user's price table (as edited in
+	 * Settings, the same one live costs use); states its output-length assumption.
+	 */
 	async estimate(plan: EvalPlan): Promise<PlanEstimate> {
 		await prepareAssertions(plan.assertions);
 		validatePlan(plan);
-		return estimatePlan(plan, renderCaseFor(plan.variants, this.#render, this.#o.fewShotSets));
+		const prices = (await this.#o.providers()?.getPrices?.()) ?? DEFAULT_PRICES;
+		return estimatePlan(
+			plan,
+			renderCaseFor(plan.variants, this.#render, this.#o.fewShotSets),
+			prices
+		);
 	}
 
 	/** Stores the plan as a new run and starts it in the background; returns the run id. */

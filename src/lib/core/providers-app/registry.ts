@@ -1,5 +1,5 @@
 /** @module The contract between configured providers (settings, key vault) and their users. */
-import type { LlmProvider, ProviderSettings } from '../providers/index';
+import type { LlmProvider, PriceTable, ProviderSettings } from '../providers/index';
 
 /** A provider the user configured: settings plus whether an API key is stored for it. */
 export interface ProviderConfig {
@@ -24,4 +24,9 @@ export interface ProviderRegistry {
 	resolve(
 		modelSpec: string
 	): Promise<{ provider: LlmProvider; model: string; config: ProviderConfig }>;
+	/**
+	 * The price table costs are computed with: the user's edited copy (the providers it resolves
+	 * price their calls with it too). Without it, estimates use the shipped table.
+	 */
+	getPrices?(): Promise<PriceTable>;
 }

@@ -54,6 +54,12 @@ export interface RelaySnapshot {
 	prompts: Map<string, Uint8Array>;
 }
 
+/** Close code of a socket whose user is no longer a member of the workspace (permanent). */
+const CLOSE_NOT_MEMBER = 4403;
+
+/** The relay refused this device's token or membership: retrying cannot help. */
+class AccessRefused extends Error {}
+
 /** Error codes of relay message type 4 that mean an update of this device was dropped. */
 const DROP_CODES = new Set(['read_only', 'approval_required', 'forbidden', 'rejected_update']);
 
@@ -187,7 +193,37 @@ export class RelayLink {
 			} else this.#fault = { reason: 'protocol', message: err.message, retrying: false };
 			this.#update();
 		};
+		// 4400–4499: the relay closed the socket for good (the stock client stops reconnecting).
+		p.on('closed', ({ code, reason }) =>
+			this.#refuse(
+				code === CLOSE_NOT_MEMBER ? 403 : 401,
+				reason || `the relay closed the connection for good (code ${code})`
+			)
+		);
 		return p;
+	}
+
+	/** Records a refusal of the relay (401 token, 403 membership) and stops reconnecting. */
+	#refuse(status: number, detail: string): void {
+		this.#fault =
+			status === 403
+				? {
+						reason: 'not_member',
+						message: `${detail}; ask an owner of the workspace to invite you again`,
+						retrying: false
+					}
+				: { reason: 'auth_refused', message: detail, retrying: false };
+		this.#index?.disconnect();
+		this.#update();
+	}
+
+	/** For a 401/403 answer of the relay: records the refusal and returns the error to throw. */
+	async #refusal(res: Response): Promise<AccessRefused | null> {
+		if (res.status !== 401 && res.status !== 403) return null;
+		const body = (await res.json().catch(() => ({}))) as { error?: unknown };
+		const detail = typeof body.error === 'string' ? body.error : `the relay answered ${res.status}`;
+		this.#refuse(res.status, detail);
+		return new AccessRefused(detail);
 	}
 
 	static #divergedFault(d: DivergedFault) {
@@ -283,7 +319,11 @@ export class RelayLink {
 			},
 			body: JSON.stringify({ docs: docIds.map((doc) => ({ doc })) })
 		});
-		if (!res.ok) throw new Error(`the relay answered ${res.status} to the catch-up request`);
+		if (!res.ok)
+			throw (
+				(await this.#refusal(res)) ??
+				new Error(`the relay answered ${res.status} to the catch-up request`)
+			);
 		const json = (await res.json()) as { docs: Array<{ doc: string; update: string }> };
 		const byDoc = new Map(json.docs.map((d) => [d.doc, d.update]));
 		return docIds.map((id) => {
@@ -360,9 +400,9 @@ export class RelayLink {
 				if (this.#stopped) break;
 				await this.#fetchBatch(stale.slice(i, i + CATCH_UP_CHUNK));
 			}
-		} catch {
+		} catch (e) {
 			// Batch endpoint unreachable (e.g. a browser without CORS access): fetch over sockets.
-			for (const id of stale) await this.#roundTrip(id, false);
+			if (!(e instanceof AccessRefused)) for (const id of stale) await this.#roundTrip(id, false);
 		} finally {
 			this.#catchingUp--;
 			this.#update();
@@ -404,7 +444,8 @@ export class RelayLink {
 			},
 			body
 		});
-		if (!res.ok) throw new Error(`batch catch-up answered ${res.status}`);
+		if (!res.ok)
+			throw (await this.#refusal(res)) ?? new Error(`batch catch-up answered ${res.status}`);
 		const json = (await res.json()) as { docs: Array<{ doc: string; update: string }> };
 		const byId = new Map(ids.map((id, i) => [promptDocId(id), loaded[i]]));
 		for (const { doc, update } of json.docs) {
@@ -518,7 +559,10 @@ export class RelayLink {
 				body: '{"docs":[]}'
 			});
 			if (res.status === 401) refused = 'the relay refused the token (invalid or expired)';
-			else if (res.ok) {
+			else if (res.status === 403) {
+				await this.#refusal(res);
+				return;
+			} else if (res.ok) {
 				const j = (await res.json()) as { workspace?: string };
 				if (j.workspace && j.workspace !== this.#config.workspace)
 					refused = `the token is for workspace "${j.workspace}", not "${this.#config.workspace}"`;

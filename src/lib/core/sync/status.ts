@@ -1,8 +1,11 @@
 /** @module Sync status shown at all times: a discriminated union with a reason for every error. */
 
-/** `rejected`: the relay dropped an update (e.g. `approval_required`, `forbidden`). */
+/**
+ * `rejected`: the relay dropped an update (e.g. `approval_required`, `forbidden`).
+ * `not_member`: the token is valid but its user is not (or no longer) a member of the workspace.
+ */
 export type SyncErrorReason =
-	'auth_refused' | 'relay_down' | 'read_only' | 'rejected' | 'storage' | 'protocol';
+	'auth_refused' | 'not_member' | 'relay_down' | 'read_only' | 'rejected' | 'storage' | 'protocol';
 
 export type SyncStatus =
 	/** A personal library: nothing to sync with. */
@@ -38,6 +41,7 @@ export function describeSyncStatus(s: SyncStatus): string {
 
 const REASON_LABELS: Record<SyncErrorReason, string> = {
 	auth_refused: 'token refused',
+	not_member: 'no longer a member',
 	relay_down: 'relay unreachable',
 	read_only: 'read-only role',
 	rejected: 'change refused',
