@@ -178,8 +178,13 @@ describe('local-first sync in the browser', () => {
 		await vic.locator('[data-prompt="notice"]').getByRole('link').click();
 		await expect.poll(() => editorText(vic)).toBe('Relay text.');
 
+		// The editor is read-only for a viewer; a change made elsewhere (a new folder) is refused.
 		await endOfLine(vic, 1);
 		await vic.keyboard.type(' Viewer was here.');
+		expect(await editorText(vic)).toBe('Relay text.');
+		await vic.getByTitle('New folder', { exact: true }).click();
+		await vic.getByRole('dialog').getByLabel('Name').fill('Viewer folder');
+		await vic.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
 		await badge(vic, 'error');
 		await expect
 			.poll(() => vic.getByTestId('sync-status').textContent())

@@ -1,4 +1,5 @@
 /** @module Autosaving editor session for one prompt: journal each keystroke, save debounced. */
+import { accessFor, type EditAccess } from '$lib/core/collab';
 import type { PromptPatch } from '$lib/core/library/library-service';
 import type { Prompt } from '$lib/core/model/prompt';
 import { clearDraft, readDraft, writeDraft } from '$lib/platform/draft-journal';
@@ -74,5 +75,39 @@ export class EditorSession {
 	refresh(p: Prompt): void {
 		if (!this.prompt || p.id !== this.prompt.id) return;
 		this.prompt = { ...p, ...this.#pending };
+	}
+}
+
+/**
+ * My access in the current workspace, kept current while a prompt's pages are open: from the
+ * token at once, then from the relay (a role may have changed since the invite), and again on
+ * every change of workspace, connection or members.
+ */
+export class WorkspaceAccess {
+	access = $state<EditAccess>(accessFor('owner', 'Personal workspace'));
+	readOnly = $derived(!this.access.canEdit);
+	/** The note shown where editing is off, e.g. "View only — you are a viewer in team". */
+	note = $derived(
+		this.access.canEdit
+			? ''
+			: `View only — you are a ${this.access.role} in ${this.access.workspace}` +
+					(this.access.canApprove ? ': you can comment and approve or reject reviews' : '')
+	);
+
+	/** Starts following; returns the function that stops. */
+	watch(): () => void {
+		const core = app.core;
+		if (!core) return () => {};
+		const refresh = () => (this.access = core.collab.access());
+		refresh();
+		const offs = [
+			core.collab.events.on('collab:changed', refresh),
+			core.sync.onSessionChange(refresh)
+		];
+		if (core.collab.context().kind === 'shared')
+			core.collab.summary().then(refresh, () => {
+				// Offline: the role in the token stands.
+			});
+		return () => offs.forEach((off) => off());
 	}
 }

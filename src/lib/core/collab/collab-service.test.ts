@@ -3,6 +3,7 @@ import { openTestCore } from '../../../../tests/support/core';
 import { isPromptloomError } from '../model/errors';
 import type { AppCore } from '../app-core';
 import { AuditRecorder } from '../security/audit/recorder';
+import { CollabService } from './collab-service';
 
 const cores: AppCore[] = [];
 afterEach(() => {
@@ -128,5 +129,39 @@ describe('audit log fed by core events', () => {
 		await settled(c);
 		extra.stop();
 		expect((await c.audit.list()).map((e) => e.action)).toEqual(['prompt.create', 'commit']);
+	});
+});
+
+describe('my access in the current workspace', () => {
+	const token = (claims: Record<string, unknown>) =>
+		['e30', Buffer.from(JSON.stringify(claims)).toString('base64url'), 'sig'].join('.');
+
+	it('lets owners and editors change prompts, reviewers comment and approve, viewers only read', async () => {
+		const c = await core();
+		expect(c.collab.access()).toEqual({
+			role: 'owner',
+			workspace: 'Personal workspace',
+			canEdit: true,
+			canComment: true,
+			canApprove: true
+		});
+		for (const [role, canEdit, canComment, canApprove] of [
+			['editor', true, true, false],
+			['reviewer', false, true, true],
+			['viewer', false, false, false]
+		] as const) {
+			const shared = new CollabService({
+				db: c.db,
+				vcs: c.vcs,
+				audit: c.audit,
+				user: () => 'someone',
+				sharedWorkspace: () => ({
+					relay: 'http://127.0.0.1:9',
+					workspace: 'team',
+					token: token({ sub: 'vic', ws: 'team', role })
+				})
+			});
+			expect(shared.access()).toEqual({ role, workspace: 'team', canEdit, canComment, canApprove });
+		}
 	});
 });

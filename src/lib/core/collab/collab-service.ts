@@ -51,6 +51,33 @@ export interface WorkspaceSummary {
 	reviewsRequired: boolean;
 }
 
+/**
+ * What the local user may do in the current workspace. Only owners and editors change prompts
+ * (text, messages, metadata, commits, branches, merges, labels); a reviewer approves or rejects
+ * reviews and comments; a viewer only reads.
+ */
+export interface EditAccess {
+	role: Role;
+	/** The workspace's name as shown to the user. */
+	workspace: string;
+	canEdit: boolean;
+	canComment: boolean;
+	canApprove: boolean;
+}
+
+/** Roles that may change prompts. */
+export const EDITOR_ROLES: readonly Role[] = ['owner', 'editor'];
+
+export function accessFor(role: Role, workspace: string): EditAccess {
+	return {
+		role,
+		workspace,
+		canEdit: EDITOR_ROLES.includes(role),
+		canComment: role !== 'viewer',
+		canApprove: (APPROVER_ROLES as readonly Role[]).includes(role)
+	};
+}
+
 const JOINED_KEY = 'collab:workspace';
 const appliedKey = (id: string) => `collab:applied:${id}`;
 
@@ -95,6 +122,18 @@ export class CollabService {
 	#api(): RelayCollabApi | null {
 		const c = this.context();
 		return c.kind === 'shared' ? new RelayCollabApi(c, this.#o.fetch) : null;
+	}
+
+	/**
+	 * My access in the current workspace, known without a round trip: the role the relay last
+	 * reported (see `summary`), else the one in my token. A personal workspace is mine (owner).
+	 */
+	access(): EditAccess {
+		const context = this.context();
+		if (context.kind === 'personal') return accessFor('owner', 'Personal workspace');
+		const known =
+			this.#summary && sameContext(this.#summary.context, context) ? this.#summary.you.role : null;
+		return accessFor(known ?? context.tokenRole ?? 'editor', context.workspace);
 	}
 
 	/** The actor recorded in audit entries: the relay user in a shared workspace. */

@@ -1,6 +1,11 @@
 /** @module Public API of collaboration: workspace, roles, reviews of protected labels, comments. */
-export { CollabService } from './collab-service';
-export type { CollabEvents, CollabServiceOptions, WorkspaceSummary } from './collab-service';
+export { accessFor, CollabService, EDITOR_ROLES } from './collab-service';
+export type {
+	CollabEvents,
+	CollabServiceOptions,
+	EditAccess,
+	WorkspaceSummary
+} from './collab-service';
 export { RelayCollabApi } from './relay-api';
 export type { InviteAnswer, MembersAnswer } from './relay-api';
 export * from './types';

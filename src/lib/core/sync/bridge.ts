@@ -162,8 +162,9 @@ export class SyncBridge {
 	}
 
 	/**
-	 * Marks a prompt's `content` as edited directly through its `Y.Text` (an editor binding):
-	 * local saves then leave that text alone instead of diffing it from the database.
+	 * Marks a prompt's working copy (`content` and chat messages) as edited directly through its
+	 * document (an editor binding): local saves then leave it alone instead of diffing it from the
+	 * database.
 	 */
 	setLive(promptId: string, live: boolean): void {
 		if (live) this.#live.add(promptId);
@@ -311,8 +312,9 @@ export class SyncBridge {
 		}, LOCAL_ORIGIN);
 		for (const p of upserted) {
 			const doc = await this.#docs.prompt(p.id);
+			const live = this.#live.has(p.id);
 			doc.transact(
-				() => writeWorkingCopy(promptDocParts(doc), p, { skipContent: this.#live.has(p.id) }),
+				() => writeWorkingCopy(promptDocParts(doc), p, { skipContent: live, skipMessages: live }),
 				LOCAL_ORIGIN
 			);
 		}

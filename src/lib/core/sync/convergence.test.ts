@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createRng, type Rng } from '../io/prng';
+import { ChatMessages, legacyMessageId, liveMessages } from './chat-doc';
 import { compareLabelEvents, nextLabelClock } from './label-resolution';
 import { labelMoves, resolveLabel } from './projection';
 import { WorkspaceDocs } from './workspace-docs';
@@ -37,6 +38,9 @@ interface World {
 	labelEvents: SyncedLabelEvent[];
 	folders: string[];
 	now: number;
+	/** Chat tokens: the message each was typed into, and the messages someone removed. */
+	messageOf: Map<string, string>;
+	removedMessages: Set<string>;
 }
 
 async function docOf(peer: Peer, key: string): Promise<Y.Doc> {
@@ -86,13 +90,14 @@ async function resync(world: World, a: Peer, b: Peer): Promise<void> {
 
 const knownPrompts = (p: Peer) => [...p.docs.maps.prompts.keys()];
 
-async function randomOp(world: World, peerIdx: number): Promise<void> {
+/** One random operation; `chatOnly`: only live chat operations once the peer knows a prompt. */
+async function randomOp(world: World, peerIdx: number, chatOnly = false): Promise<void> {
 	const { rng } = world;
 	const peer = world.peers[peerIdx];
 	const { maps, index } = peer.docs;
 	world.now += rng.int(0, 3);
 	const known = knownPrompts(peer);
-	const op = rng.int(0, 9);
+	const op = chatOnly ? rng.int(10, 13) : rng.int(0, 13);
 	if (op === 0 || !known.length) {
 		const id = `p${world.prompts.length}`;
 		world.prompts.push(id);
@@ -160,6 +165,9 @@ async function randomOp(world: World, peerIdx: number): Promise<void> {
 				}),
 			LOCAL_ORIGIN
 		);
+		world.messageOf.set(token, liveMessages(parts.messages).find((m) => m.content === token)!.id);
+	} else if (op >= 10) {
+		await chatOp(world, peerIdx, id, doc, op);
 	} else if (op === 5) {
 		const meta = maps.prompts.get(id);
 		index.transact(() => {
@@ -206,6 +214,55 @@ async function randomOp(world: World, peerIdx: number): Promise<void> {
 	}
 }
 
+/** Chat messages edited live (as bound editors do), plus old clients and migrations. */
+async function chatOp(world: World, peerIdx: number, id: string, doc: Y.Doc, op: number) {
+	const { rng } = world;
+	const arr = promptDocParts(doc).messages;
+	const chat = new ChatMessages(arr, LOCAL_ORIGIN);
+	const token = `<${id}.${peerIdx}.l${world.now}.${rng.int(0, 1e6)}>`;
+	const list = chat.list();
+	if (op === 10) {
+		// An older client appends a message of the old shape (no id, no position).
+		const map = new Y.Map<unknown>();
+		doc.transact(() => {
+			map.set('role', 'user');
+			map.set('content', new Y.Text(token));
+			arr.push([map]);
+		}, LOCAL_ORIGIN);
+		world.tokens.get(id)?.push(token);
+		world.messageOf.set(token, legacyMessageId(map));
+	} else if (op === 11) {
+		chat.migrate();
+	} else if (op === 12 || !list.length) {
+		const r = rng.next();
+		if (r < 0.4 || !list.length) {
+			const mid = chat.add(
+				rng.pick(['system', 'user', 'assistant'] as const),
+				token,
+				rng.int(0, list.length)
+			);
+			world.tokens.get(id)?.push(token);
+			world.messageOf.set(token, mid);
+		} else if (r < 0.7) chat.move(rng.pick(list).id, rng.int(0, list.length - 1));
+		else if (r < 0.9)
+			chat.setRole(rng.pick(list).id, rng.pick(['system', 'user', 'assistant'] as const));
+		else {
+			const victim = rng.pick(list).id;
+			chat.remove(victim);
+			world.removedMessages.add(victim);
+		}
+	} else {
+		// Typing into one message, between tokens.
+		chat.migrate();
+		const m = rng.pick(chat.list());
+		const text = m.text!;
+		const bounds = [0, ...[...text.toString()].flatMap((c, i) => (c === '>' ? [i + 1] : []))];
+		doc.transact(() => text.insert(rng.pick(bounds), token), LOCAL_ORIGIN);
+		world.tokens.get(id)?.push(token);
+		world.messageOf.set(token, m.id);
+	}
+}
+
 function snapshot(peer: Peer) {
 	const { maps } = peer.docs;
 	const prompts = [...maps.prompts.keys()].sort().map((id) => {
@@ -213,13 +270,14 @@ function snapshot(peer: Peer) {
 		return {
 			id,
 			wc: doc ? readWorkingCopy(promptDocParts(doc)) : null,
+			messageIds: doc ? liveMessages(promptDocParts(doc).messages).map((m) => m.id) : [],
 			labels: ['production', 'staging'].map((l) => resolveLabel(maps, id, l) ?? null)
 		};
 	});
 	return { index: peer.docs.index.toJSON(), prompts };
 }
 
-async function runSeed(seed: number): Promise<void> {
+async function runSeed(seed: number, chatOnly = false): Promise<void> {
 	const rng = createRng(seed);
 	const world: World = {
 		rng,
@@ -229,15 +287,22 @@ async function runSeed(seed: number): Promise<void> {
 		tokens: new Map(),
 		labelEvents: [],
 		folders: [],
-		now: 1000
+		now: 1000,
+		messageOf: new Map(),
+		removedMessages: new Set()
 	};
 	const n = rng.int(3, 4);
 	for (let i = 0; i < n; i++) world.peers.push(makePeer(world, i));
-	const steps = rng.int(10, 25);
+	if (chatOnly) {
+		// One chat prompt everybody has, then only live edits of its messages.
+		await randomOp(world, 0);
+		for (const p of world.peers.slice(1)) await resync(world, world.peers[0], p);
+	}
+	const steps = chatOnly ? rng.int(20, 40) : rng.int(10, 25);
 	for (let s = 0; s < steps; s++) {
 		const r = rng.next();
 		const i = rng.int(0, n - 1);
-		if (r < 0.55) await randomOp(world, i);
+		if (r < 0.55) await randomOp(world, i, chatOnly);
 		else if (r < 0.9) for (let k = rng.int(1, 4); k > 0; k--) await deliverOne(world);
 		else if (world.peers[i].online) world.peers[i].online = false;
 		else {
@@ -260,12 +325,21 @@ async function runSeed(seed: number): Promise<void> {
 		const json = JSON.stringify(snapshot(p));
 		if (json !== firstJson) expect(JSON.parse(json), `seed ${seed}`).toEqual(first);
 	}
-	// No edit lost: every prompt, token, folder and label move made anywhere is everywhere.
+	// No edit lost: every prompt, token, folder and label move made anywhere is everywhere, and a
+	// token typed into a chat message is in that message, wherever it moved (unless removed).
 	expect(first.prompts.map((p) => p.id).sort()).toEqual([...world.prompts].sort());
 	for (const p of first.prompts) {
 		const text = p.wc ? p.wc.content + p.wc.messages.map((m) => m.content).join('') : '';
-		const lost = (world.tokens.get(p.id) ?? []).filter((t) => !text.includes(t));
+		const kept = (t: string) => !world.removedMessages.has(world.messageOf.get(t) ?? '');
+		const lost = (world.tokens.get(p.id) ?? []).filter((t) => kept(t) && !text.includes(t));
 		if (lost.length) expect(lost, `seed ${seed}: edits lost from ${p.id}`).toEqual([]);
+		const misplaced = (world.tokens.get(p.id) ?? []).filter((t) => {
+			const at = p.messageIds.indexOf(world.messageOf.get(t) ?? '');
+			return at >= 0 && !p.wc!.messages[at].content.includes(t);
+		});
+		if (misplaced.length) expect(misplaced, `seed ${seed}: in another message`).toEqual([]);
+		const removed = p.messageIds.filter((m) => world.removedMessages.has(m));
+		if (removed.length) expect(removed, `seed ${seed}: removed messages back`).toEqual([]);
 	}
 	const maps = world.peers[0].docs.maps;
 	expect([...maps.folders.keys()].sort()).toEqual([...world.folders].sort());
@@ -284,6 +358,10 @@ async function runSeed(seed: number): Promise<void> {
 describe('randomized convergence of the synced documents', () => {
 	it('3-4 peers with random edits, delivery order, duplicates and disconnects converge with no edit lost (1,000 seeds)', async () => {
 		for (let seed = 1; seed <= 1000; seed++) await runSeed(seed);
+	}, 300_000);
+
+	it('chat messages added, moved, re-roled, removed and typed into live on 3-4 peers converge with no typing lost (1,000 seeds)', async () => {
+		for (let seed = 1; seed <= 1000; seed++) await runSeed(seed, true);
 	}, 300_000);
 
 	it('a label moved on two offline devices resolves the same way on both and keeps both moves', () => {

@@ -1,6 +1,8 @@
 /** @module Public API of local-first sync. */
 export { SyncService } from './sync-service';
 export type { LiveBinding, SyncServiceOptions } from './sync-service';
+export { ChatMessages } from './chat-doc';
+export type { LiveMessage } from './chat-doc';
 export { describeSyncStatus, shortSyncStatus } from './status';
 export type { SyncStatus, SyncErrorReason } from './status';
 export { makeInviteLink, parseInviteLink, syncConfigSchema, SYNC_ROLES } from './invite';

@@ -125,3 +125,61 @@ describe('reset from the relay after a dropped update', () => {
 		await contentOn(ben, 'greet', 'Hello again');
 	});
 });
+
+describe('open editors across a reset', () => {
+	it('tells an open chat editor to bind again; the new binding holds the relay copy and stays live', async () => {
+		dataDir = await makeDataDir();
+		relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
+		const ed = await device('ed');
+		const vic = await device('vic');
+		const messages = [
+			{ role: 'system' as const, content: 'Be brief.' },
+			{ role: 'user' as const, content: 'Summarize {{ text }}' }
+		];
+		const p = await ed.library.createPrompt({ name: 'chat', type: 'chat', messages });
+		await join(ed, 'ed', 'editor');
+		await settle(ed);
+		await join(vic, 'vic', 'viewer');
+		await waitFor(
+			async () => (await vic.library.findByName('chat'))?.messages.length === 2,
+			'chat'
+		);
+
+		const before = (await vic.sync.openForEditing(p.id))!;
+		expect(before.messages.read()).toEqual(messages);
+		let replaced = 0;
+		const off = vic.sync.onSessionChange(() => replaced++);
+		await vic.library.createFolder('Mine');
+		await waitFor(() => vic.sync.status.state === 'error', 'read-only error');
+		await vic.sync.resetFromRelay();
+		await settle(vic);
+		off();
+		expect(replaced).toBe(1);
+
+		// The old binding's document is gone; binding again gives the fresh copy.
+		const after = (await vic.sync.openForEditing(p.id))!;
+		expect(after.ytext.doc).not.toBe(before.ytext.doc);
+		expect(after.messages.read()).toEqual(messages);
+		before.release();
+
+		// An editor adds, moves and types live: the new binding and vic's database follow.
+		const edLive = (await ed.sync.openForEditing(p.id))!;
+		const added = edLive.messages.add('assistant', 'Sure.');
+		edLive.messages.move(added, 1);
+		edLive.messages.list()[2].text!.insert(0, 'Please: ');
+		const want = [
+			{ role: 'system', content: 'Be brief.' },
+			{ role: 'assistant', content: 'Sure.' },
+			{ role: 'user', content: 'Please: Summarize {{ text }}' }
+		];
+		await waitFor(() => JSON.stringify(after.messages.read()) === JSON.stringify(want), 'live');
+		await waitFor(
+			async () =>
+				JSON.stringify((await vic.library.getPrompt(p.id)).messages) === JSON.stringify(want),
+			'projected'
+		);
+		expect(vic.sync.status.state).toBe('synced');
+		after.release();
+		edLive.release();
+	});
+});

@@ -9,7 +9,8 @@ import { presenceFor } from './presence';
 import { RelayLink, type DivergedFault, type RelaySnapshot } from './relay-link';
 import type { SyncStatus } from './status';
 import { promptDocId, WorkspaceDocs } from './workspace-docs';
-import { applyTextDiff, CATCH_UP_ORIGIN, promptDocParts } from './ydoc-model';
+import { CATCH_UP_ORIGIN, LOCAL_ORIGIN, promptDocParts, writeWorkingCopy } from './ydoc-model';
+import { ChatMessages } from './chat-doc';
 import * as Y from 'yjs';
 import { PromptloomError } from '../model/errors';
 
@@ -35,7 +36,11 @@ export interface SyncServiceOptions {
 
 /** What an editor binds to while a prompt is open. */
 export interface LiveBinding {
+	/** The text of a text prompt. */
 	ytext: Y.Text;
+	/** The messages of a chat prompt (each with its own `Y.Text`). */
+	messages: ChatMessages;
+	/** Presence and cursors of everyone on this prompt (shared by all its editors). */
 	awareness: Awareness;
 	release(): void;
 }
@@ -55,6 +60,7 @@ interface Session {
 export class SyncService {
 	readonly #o: SyncServiceOptions;
 	readonly #listeners = new Set<(s: SyncStatus) => void>();
+	readonly #sessionListeners = new Set<() => void>();
 	#session: Session | null = null;
 	#status: SyncStatus = { state: 'local' };
 
@@ -75,6 +81,19 @@ export class SyncService {
 		this.#listeners.add(listener);
 		listener(this.#status);
 		return () => this.#listeners.delete(listener);
+	}
+
+	/**
+	 * Subscribes to replacements of the workspace's documents (connect, disconnect, reset from the
+	 * relay): a live binding from before is then dead, and an open editor must bind again.
+	 */
+	onSessionChange(listener: () => void): () => void {
+		this.#sessionListeners.add(listener);
+		return () => this.#sessionListeners.delete(listener);
+	}
+
+	#sessionChanged(): void {
+		for (const l of this.#sessionListeners) l();
 	}
 
 	#setStatus(s: SyncStatus): void {
@@ -115,6 +134,7 @@ export class SyncService {
 			await s.docs.close();
 		}
 		this.#setStatus({ state: 'local' });
+		if (s) this.#sessionChanged();
 	}
 
 	/**
@@ -218,11 +238,14 @@ export class SyncService {
 			await db.settings.put({ key: seededKey(config.workspace), value: Date.now() });
 		}
 		link.start({ uploadLoaded: !snapshot, upload: [...rewritten] });
+		this.#sessionChanged();
 	}
 
 	/**
-	 * A live binding of a prompt's text for co-editing, or null for a personal library. Presence
-	 * (name and colour) comes from `author`.
+	 * A live binding of a prompt's working copy for co-editing (its text, or its chat messages),
+	 * or null for a personal library. Presence (name and colour) comes from `author`. Chat
+	 * messages of the older shape are migrated on open (not by a viewer, who cannot write).
+	 * WARNING: the binding dies when the session is replaced (see `onSessionChange`).
 	 */
 	async openForEditing(promptId: string): Promise<LiveBinding | null> {
 		const s = this.#session;
@@ -230,15 +253,20 @@ export class SyncService {
 		await s.bridge.flush();
 		const live = await s.link.openLive(promptId);
 		const parts = promptDocParts(live.doc);
-		if (live.doc.store.clients.size === 0) {
-			const p = await this.#o.db.prompts.get(promptId);
-			if (p?.content) applyTextDiff(parts.content, p.content);
+		const messages = new ChatMessages(parts.messages, LOCAL_ORIGIN);
+		if (s.config.role !== 'viewer') {
+			if (live.doc.store.clients.size === 0) {
+				const p = await this.#o.db.prompts.get(promptId);
+				if (p) live.doc.transact(() => writeWorkingCopy(parts, p), LOCAL_ORIGIN);
+			}
+			messages.migrate();
 		}
 		s.bridge.setLive(promptId, true);
 		live.awareness.setLocalStateField('user', presenceFor(this.#o.author?.() || 'anonymous'));
 		let released = false;
 		return {
 			ytext: parts.content,
+			messages,
 			awareness: live.awareness,
 			release: () => {
 				if (released) return;

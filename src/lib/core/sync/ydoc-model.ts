@@ -2,6 +2,7 @@
 import * as Y from 'yjs';
 import type { ChatMessage, Folder, Project, Prompt } from '../model/prompt';
 import type { Branch, Label, LabelEvent, Version } from '../model/version';
+import { readMessages, writeMessages } from './chat-doc';
 
 /** Origin of transactions the bridge makes from local mutations (never projected back into Dexie). */
 export const LOCAL_ORIGIN = 'promptloom:local';
@@ -67,6 +68,7 @@ export const splitPairKey = (key: string): [string, string] => {
 /** Typed accessors of a prompt document. */
 export interface PromptDocParts {
 	content: Y.Text;
+	/** Chat messages: see `chat-doc.ts` for their shape and order. */
 	messages: Y.Array<Y.Map<unknown>>;
 	versions: Y.Map<Version>;
 }
@@ -140,45 +142,19 @@ export function applyTextDiff(text: Y.Text, next: string): void {
 	if (inserted) text.insert(start, inserted);
 }
 
-function newMessage(m: ChatMessage): Y.Map<unknown> {
-	const map = new Y.Map<unknown>();
-	map.set('role', m.role);
-	map.set('content', new Y.Text(m.content));
-	return map;
-}
-
-/** Writes a prompt's working copy into its document by position (texts diffed in place). */
+/** Writes a prompt's working copy into its document (texts diffed in place, messages by position). */
 export function writeWorkingCopy(
 	parts: PromptDocParts,
 	wc: { content: string; messages: ChatMessage[] },
-	options: { skipContent?: boolean } = {}
+	options: { skipContent?: boolean; skipMessages?: boolean } = {}
 ): void {
 	if (!options.skipContent) applyTextDiff(parts.content, wc.content);
-	const arr = parts.messages;
-	wc.messages.forEach((m, i) => {
-		if (i >= arr.length) {
-			arr.push([newMessage(m)]);
-			return;
-		}
-		const ym = arr.get(i);
-		if (ym.get('role') !== m.role) ym.set('role', m.role);
-		const t = ym.get('content');
-		if (t instanceof Y.Text) applyTextDiff(t, m.content);
-		else ym.set('content', new Y.Text(m.content));
-	});
-	if (arr.length > wc.messages.length)
-		arr.delete(wc.messages.length, arr.length - wc.messages.length);
+	if (!options.skipMessages) writeMessages(parts.messages, wc.messages, applyTextDiff);
 }
 
 export function readWorkingCopy(parts: PromptDocParts): {
 	content: string;
 	messages: ChatMessage[];
 } {
-	return {
-		content: parts.content.toString(),
-		messages: parts.messages.toArray().map((m) => ({
-			role: m.get('role') as ChatMessage['role'],
-			content: String(m.get('content') ?? '')
-		}))
-	};
+	return { content: parts.content.toString(), messages: readMessages(parts.messages) };
 }
