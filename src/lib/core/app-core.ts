@@ -28,6 +28,7 @@ import type { JsSandbox } from './eval/sandbox/js-sandbox';
 import { AuditLog } from './security/audit/log';
 import { DexieAuditStorage } from './security/audit/dexie-storage';
 import { AuditRecorder } from './security/audit/recorder';
+import { followSyncWorkspace } from './security/audit/follow-sync';
 import { CollabService } from './collab/collab-service';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { idbPersistence } from './sync/idb-persistence';
@@ -195,6 +196,8 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		...options.sync
 	});
 	syncRef = sync;
+	// A synced workspace's audit log lives in its index document (every device's chain).
+	const stopAuditFollow = followSyncWorkspace(audit, sync);
 	await sync.init();
 	return {
 		db,
@@ -215,6 +218,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 			auditRecorder.stop();
 			// Let changes already received reach the audit log before the database closes.
 			await auditRecorder.idle();
+			stopAuditFollow();
 			await Promise.allSettled([sync.close(), evals.dispose()]);
 			db.close();
 		}

@@ -1,7 +1,8 @@
 /**
  * @module The relay's collaboration check of an incoming update: protected label moves need an
  * approved review in the same document, approvals may only be written by their approver with a
- * reviewer/owner role, review requests and comments only in their author's name.
+ * reviewer/owner role, review requests and comments only in their author's name, audit log
+ * entries and keys are append-only and written only in their writer's name (`audit-guard.ts`).
  */
 import * as Y from 'yjs';
 import {
@@ -16,6 +17,13 @@ import {
 } from '../../../src/lib/core/collab/doc-schema';
 import { APPROVER_ROLES } from '../../../src/lib/core/collab/types';
 import type { Role } from '../auth/token';
+import {
+	AUDIT_MAPS,
+	auditChangesDuring,
+	checkAuditChanges,
+	docView,
+	plainAuditAppend
+} from './audit-guard';
 import { touchedRoots } from './touched';
 
 export type GuardVerdict =
@@ -59,35 +67,45 @@ const describe = (m: LabelPointer) =>
 		: `removing "${m.label}" from prompt ${m.promptId}`;
 
 /** Decides whether `update` may be applied to `doc` by `subject`. Throws on undecodable updates. */
-export function checkCollabUpdate(
+export async function checkCollabUpdate(
 	doc: Y.Doc,
 	update: Uint8Array,
 	subject: GuardSubject,
 	policy: GuardPolicy
-): GuardVerdict {
+): Promise<GuardVerdict> {
 	if (subject.role === 'viewer')
 		return { ok: false, code: 'read_only', message: 'role "viewer" cannot change documents' };
 	const roots = touchedRoots(doc, update);
 	if (roots !== 'unknown' && !GUARDED_MAPS.some((m) => roots.has(m))) return { ok: true };
+	const forbidden = (message: string | null): GuardVerdict =>
+		message ? { ok: false, code: 'forbidden', message } : { ok: true };
+	// Audit appends (most guarded writes) are checked from the update alone, without a copy.
+	const plain =
+		roots !== 'unknown' && [...roots].every((r) => AUDIT_MAPS.includes(r))
+			? plainAuditAppend(doc, update)
+			: null;
+	if (plain) return forbidden(await checkAuditChanges(plain.changes, plain.view, subject.user));
 
 	const probe = probeOf(doc);
-	const before = {
-		labels: readLabels(probe),
-		events: readLabelEvents(probe),
-		reviews: readReviews(probe),
-		approvals: readApprovals(probe),
-		comments: readComments(probe)
-	};
-	Y.applyUpdate(probe, update);
-	const after = {
-		labels: readLabels(probe),
-		events: readLabelEvents(probe),
-		reviews: readReviews(probe),
-		approvals: readApprovals(probe),
-		comments: readComments(probe)
-	};
 	try {
-		return decide(probe, before, after, subject, policy);
+		const before = {
+			labels: readLabels(probe),
+			events: readLabelEvents(probe),
+			reviews: readReviews(probe),
+			approvals: readApprovals(probe),
+			comments: readComments(probe)
+		};
+		const audit = auditChangesDuring(probe, () => Y.applyUpdate(probe, update));
+		const after = {
+			labels: readLabels(probe),
+			events: readLabelEvents(probe),
+			reviews: readReviews(probe),
+			approvals: readApprovals(probe),
+			comments: readComments(probe)
+		};
+		const verdict = decide(probe, before, after, subject, policy);
+		if (!verdict.ok) return verdict;
+		return forbidden(await checkAuditChanges(audit, docView(probe), subject.user));
 	} finally {
 		probe.destroy();
 	}

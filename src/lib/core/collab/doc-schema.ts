@@ -7,6 +7,8 @@
  * - `approvals`: review id → {@link Approval} (one decision per review; the relay checks its writer)
  * - `comments`: comment id → {@link CommentRecord}
  * - `auditKeys`: key id → public device key record of the audit log
+ * - `auditLog`: `<keyId>:<seq>` → signed audit entry (one append-only chain per device key; see
+ *   `core/security/audit/workspace-log.ts`)
  * Label data is the sync engine's: `labels` (pair key → `Label`) and `labelEvents` (id → event).
  */
 import type * as Y from 'yjs';
@@ -22,6 +24,7 @@ export const REVIEWS_MAP = 'reviews';
 export const APPROVALS_MAP = 'approvals';
 export const COMMENTS_MAP = 'comments';
 export const AUDIT_KEYS_MAP = 'auditKeys';
+export const AUDIT_LOG_MAP = 'auditLog';
 
 /** Maps whose changes the relay inspects. */
 export const GUARDED_MAPS = [
@@ -29,7 +32,9 @@ export const GUARDED_MAPS = [
 	LABEL_EVENTS_MAP,
 	REVIEWS_MAP,
 	APPROVALS_MAP,
-	COMMENTS_MAP
+	COMMENTS_MAP,
+	AUDIT_KEYS_MAP,
+	AUDIT_LOG_MAP
 ];
 
 export const DEFAULT_PROTECTED_LABELS: readonly string[] = ['production'];

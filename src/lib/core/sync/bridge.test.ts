@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { bridgedCore } from '../../../../tests/support/bridged-core';
 import { openTestCore } from '../../../../tests/support/core';
-import { SyncBridge } from './bridge';
-import { WorkspaceDocs } from './workspace-docs';
 import { promptDocParts, readWorkingCopy } from './ydoc-model';
 import type { Prompt } from '../model/prompt';
 
-async function setup() {
-	const core = await openTestCore({ author: () => 'ana' });
-	let bridge: SyncBridge | null = null;
-	const docs = new WorkspaceDocs({
-		workspace: 'w',
-		onPromptDoc: (id, doc) => bridge?.watchPromptDoc(id, doc)
-	});
-	bridge = new SyncBridge({ db: core.db, events: core.events, docs });
-	bridge.start();
-	await docs.open();
-	return { core, docs, bridge };
-}
+const setup = async () => bridgedCore(await openTestCore({ author: () => 'ana' }));
 
 describe('sync bridge', () => {
 	it('writes local library changes into the workspace documents', async () => {

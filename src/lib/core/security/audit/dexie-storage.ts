@@ -2,13 +2,22 @@
 import Dexie from 'dexie';
 import type { PromptloomDb } from '../../store/db';
 import type { DeviceSigningKey } from './signing';
-import { AuditSeqTaken, type AuditStorage } from './storage';
-import type { AuditEntry, AuditKeyRecord } from './types';
+import { AuditSeqTaken, mergeHeads, type AuditStorage } from './storage';
+import type { AuditEntry, AuditKeyRecord, KnownHead } from './types';
 
-/** Rows of `auditState`: the recorded chain head and this device's signing key. */
+/**
+ * Rows of `auditState`: the recorded head of this device's own chain, its signing key, the heads
+ * of workspace chains seen here (`known:<workspace>␀<keyId>`) and facts done by other devices
+ * (`foreign:<target>`).
+ */
 export type AuditStateRecord =
 	| { id: 'head'; seq: number; hash: string }
-	| { id: 'signer'; keyId: string; privateKey: CryptoKey; publicJwk: JsonWebKey };
+	| { id: 'signer'; keyId: string; privateKey: CryptoKey; publicJwk: JsonWebKey }
+	| { id: `known:${string}`; seq: number; hash: string }
+	| { id: `foreign:${string}`; at: number };
+
+const knownPrefix = (workspace: string) => `known:${workspace}\u0000`;
+const foreignId = (target: string) => `foreign:${target}` as const;
 
 export class DexieAuditStorage implements AuditStorage {
 	constructor(private readonly db: PromptloomDb) {}
@@ -62,5 +71,38 @@ export class DexieAuditStorage implements AuditStorage {
 	async saveSigner(key: DeviceSigningKey): Promise<void> {
 		const signer: AuditStateRecord = { id: 'signer', ...key };
 		await this.db.auditState.put(signer);
+	}
+
+	async knownHeads(workspace: string): Promise<Map<string, KnownHead>> {
+		const prefix = knownPrefix(workspace);
+		const rows = await this.db.auditState.where('id').startsWith(prefix).toArray();
+		const out = new Map<string, KnownHead>();
+		for (const r of rows)
+			if ('seq' in r) out.set(r.id.slice(prefix.length), { seq: r.seq, hash: r.hash });
+		return out;
+	}
+
+	async advanceKnownHeads(workspace: string, heads: Map<string, KnownHead>): Promise<void> {
+		await this.db.transaction('rw', this.db.auditState, async () => {
+			const newer = mergeHeads(await this.knownHeads(workspace), heads);
+			await this.db.auditState.bulkPut(
+				[...newer].map(([keyId, h]) => ({
+					id: `known:${workspace}\u0000${keyId}` as const,
+					seq: h.seq,
+					hash: h.hash
+				}))
+			);
+		});
+	}
+
+	async markForeign(targets: readonly string[]): Promise<void> {
+		if (!targets.length) return;
+		const at = Date.now();
+		await this.db.auditState.bulkPut(targets.map((t) => ({ id: foreignId(t), at })));
+	}
+
+	async foreign(targets: readonly string[]): Promise<Set<string>> {
+		const rows = await this.db.auditState.bulkGet(targets.map(foreignId));
+		return new Set(targets.filter((_, i) => rows[i]));
 	}
 }

@@ -41,7 +41,12 @@ describe('audit log', () => {
 		const keys = await storage.keys();
 		expect(keys).toHaveLength(1);
 		expect(keys[0].publicJwk).not.toHaveProperty('d');
-		expect(await log.verify()).toEqual({ ok: true, count: 6, headHash: entries[5].hash });
+		expect(await log.verify()).toEqual({
+			ok: true,
+			count: 6,
+			devices: 1,
+			headHash: entries[5].hash
+		});
 	});
 
 	it('keeps the device private key non-extractable', async () => {

@@ -1,10 +1,15 @@
-/** @module The audit log service: appends signed, hash-chained entries and verifies the chain. */
+/**
+ * @module The audit log service: appends signed, hash-chained entries and verifies them. Alone,
+ * the log is this device's chain in local storage; once the library syncs with a workspace it is
+ * the workspace log (every device's chain, in the synced index document).
+ */
 import { buildEntry } from './chain';
 import { exportAuditCsv, exportAuditJson } from './export';
 import { generateDeviceKey, type DeviceSigningKey } from './signing';
 import { AuditSeqTaken, type AuditStorage } from './storage';
-import type { AuditEntry, AuditInput, AuditVerification } from './types';
+import type { AuditEntry, AuditInput, AuditScope, AuditVerification } from './types';
 import { verifyChain } from './verify';
+import { WorkspaceAuditLog, type WorkspaceAuditLogOptions } from './workspace-log';
 
 export interface AuditLogOptions {
 	storage: AuditStorage;
@@ -12,6 +17,9 @@ export interface AuditLogOptions {
 	actor: () => string;
 	now?: () => number;
 }
+
+/** The workspace whose index document holds the log (see {@link AuditLog.useWorkspace}). */
+export type AuditWorkspaceTarget = Omit<WorkspaceAuditLogOptions, 'storage'>;
 
 const MAX_APPEND_ATTEMPTS = 5;
 
@@ -26,6 +34,9 @@ export class AuditLog {
 	#queue: Promise<unknown> = Promise.resolve();
 	#key: Promise<DeviceSigningKey> | null = null;
 	#listeners = new Set<(entry: AuditEntry) => void>();
+	#changeListeners = new Set<() => void>();
+	#workspace: WorkspaceAuditLog | null = null;
+	#offWorkspace: (() => void) | null = null;
 
 	constructor(options: AuditLogOptions) {
 		this.#storage = options.storage;
@@ -52,6 +63,39 @@ export class AuditLog {
 		return this.#key;
 	}
 
+	/**
+	 * Switches to the workspace log of a synced index document (null: back to this device's own
+	 * log). This device's public key is published into the workspace once the document is loaded.
+	 */
+	useWorkspace(target: AuditWorkspaceTarget | null): void {
+		if (this.#workspace?.doc === target?.doc && this.#workspace?.readOnly === target?.readOnly)
+			return;
+		this.#offWorkspace?.();
+		this.#workspace?.stop();
+		this.#workspace = null;
+		this.#offWorkspace = null;
+		if (target) {
+			const ws = new WorkspaceAuditLog({ ...target, storage: this.#storage });
+			this.#workspace = ws;
+			this.#offWorkspace = ws.onChange(() => this.#changed());
+			const publish = this.#queue.then(async () => {
+				await ws.ready;
+				if (this.#workspace === ws)
+					ws.publishKey(await this.deviceKey(), this.#actor(), this.#now());
+			});
+			this.#queue = publish.catch(() => {});
+		}
+		this.#changed();
+	}
+
+	/** Which log is in use. */
+	scope(): AuditScope {
+		const ws = this.#workspace;
+		return ws
+			? { kind: 'workspace', workspace: ws.workspace, readOnly: ws.readOnly }
+			: { kind: 'device' };
+	}
+
 	/** Appends one signed entry; resolves with it once stored. */
 	append(input: AuditInput): Promise<AuditEntry> {
 		const run = this.#queue.then(() => this.#appendNow(input));
@@ -68,26 +112,50 @@ export class AuditLog {
 		when: (lastForTarget: AuditEntry | undefined) => boolean
 	): Promise<AuditEntry | null> {
 		const run = this.#queue.then(async () =>
-			when(await this.#storage.lastForTarget(input.target)) ? this.#appendNow(input) : null
+			when(await this.lastForTarget(input.target)) ? this.#appendNow(input) : null
 		);
 		this.#queue = run.catch(() => {});
 		return run;
 	}
 
+	/** The log appends go to: the workspace's unless this device may not write it. */
+	#writable(): WorkspaceAuditLog | null {
+		const ws = this.#workspace;
+		return ws && !ws.readOnly ? ws : null;
+	}
+
 	async #appendNow(input: AuditInput): Promise<AuditEntry> {
 		const key = await this.deviceKey();
 		const fields = { ...input, actor: input.actor ?? this.#actor(), at: input.at ?? this.#now() };
+		const ws = this.#writable();
+		if (ws) {
+			await ws.ready;
+			ws.publishKey(key, this.#actor(), this.#now());
+			const last = ws.head(key.keyId);
+			const entry = await buildEntry(last ? { seq: last.seq, hash: last.hash } : null, fields, key);
+			await ws.append(entry);
+			this.#appended(entry);
+			return entry;
+		}
 		for (let attempt = 1; ; attempt++) {
 			const last = await this.#storage.last();
 			const entry = await buildEntry(last ? { seq: last.seq, hash: last.hash } : null, fields, key);
 			try {
 				await this.#storage.append(entry);
-				for (const l of this.#listeners) l(entry);
+				this.#appended(entry);
 				return entry;
 			} catch (e) {
 				if (!(e instanceof AuditSeqTaken) || attempt >= MAX_APPEND_ATTEMPTS) throw e;
 			}
 		}
+	}
+
+	#appended(entry: AuditEntry): void {
+		for (const l of this.#listeners) l(entry);
+	}
+
+	#changed(): void {
+		for (const l of this.#changeListeners) l();
 	}
 
 	/** Called after each append on this instance. */
@@ -96,17 +164,43 @@ export class AuditLog {
 		return () => this.#listeners.delete(listener);
 	}
 
-	list(): Promise<AuditEntry[]> {
-		return this.#storage.entries();
+	/** Called when the log changes other than by an append here: another device's entries, a switch of workspace. */
+	onChange(listener: () => void): () => void {
+		this.#changeListeners.add(listener);
+		return () => this.#changeListeners.delete(listener);
 	}
 
-	lastForTarget(target: string): Promise<AuditEntry | undefined> {
-		return this.#storage.lastForTarget(target);
+	/** Every entry: this device's chain, or the workspace's chains merged by time. */
+	async list(): Promise<AuditEntry[]> {
+		const ws = this.#workspace;
+		if (!ws) return this.#storage.entries();
+		await ws.ready;
+		return ws.entries();
 	}
 
-	/** Verifies every entry, the key registry and the recorded head; waits for pending appends. */
+	async lastForTarget(target: string): Promise<AuditEntry | undefined> {
+		const ws = this.#writable();
+		if (!ws) return this.#storage.lastForTarget(target);
+		await ws.ready;
+		// Facts recorded in this device's own log before the library was shared count too.
+		return ws.lastForTarget(target) ?? this.#storage.lastForTarget(target);
+	}
+
+	/** Marks facts (audit targets) as done by another device: they are never recorded here. */
+	markForeign(targets: readonly string[]): Promise<void> {
+		return this.#storage.markForeign(targets);
+	}
+
+	/** Which of `targets` were done by another device. */
+	foreign(targets: readonly string[]): Promise<Set<string>> {
+		return this.#storage.foreign(targets);
+	}
+
+	/** Verifies every entry, the key registry and the known heads; waits for pending appends. */
 	async verify(): Promise<AuditVerification> {
 		await this.#queue;
+		const ws = this.#workspace;
+		if (ws) return ws.verify();
 		const [entries, keys, head] = await Promise.all([
 			this.#storage.entries(),
 			this.#storage.keys(),
@@ -117,16 +211,22 @@ export class AuditLog {
 
 	async exportJson(workspace: string): Promise<string> {
 		await this.#queue;
+		const ws = this.#workspace;
+		if (ws) {
+			await ws.ready;
+			return exportAuditJson(ws.workspace, ws.entries(), ws.keys(), this.#now(), 'workspace');
+		}
 		return exportAuditJson(
 			workspace,
 			await this.#storage.entries(),
 			await this.#storage.keys(),
-			this.#now()
+			this.#now(),
+			'device'
 		);
 	}
 
 	async exportCsv(): Promise<string> {
 		await this.#queue;
-		return exportAuditCsv(await this.#storage.entries());
+		return exportAuditCsv(await this.list());
 	}
 }

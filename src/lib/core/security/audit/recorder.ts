@@ -30,10 +30,13 @@ export class AuditRecorder {
 		const { events } = options;
 		this.#off = [
 			// Changes synced from other devices are their authors' entries, not this device's.
-			events.on('prompts:changed', ({ upserted, removed, remote }) => {
-				if (remote) for (const p of upserted) this.#remoteFacts.add(`prompt:${p.id}`);
-				else this.#enqueue(() => this.#prompts(upserted, removed));
-			}),
+			events.on('prompts:changed', ({ upserted, removed, remote }) =>
+				this.#enqueue(() =>
+					remote
+						? this.#o.audit.markForeign(upserted.map((p) => `prompt:${p.id}`))
+						: this.#prompts(upserted, removed)
+				)
+			),
 			events.on('vcs:changed', ({ promptId, remote }) =>
 				this.#enqueue(() => (remote ? this.#skipRemote(promptId) : this.#vcs(promptId)))
 			),
@@ -66,11 +69,12 @@ export class AuditRecorder {
 	}
 
 	async #prompts(upserted: Prompt[], removed: string[]): Promise<void> {
+		const foreign = await this.#o.audit.foreign(upserted.map((p) => `prompt:${p.id}`));
 		for (const p of upserted) {
 			const target = `prompt:${p.id}`;
 			const details = { name: p.name };
 			// A prompt created on another device was not created here.
-			if (!this.#remoteFacts.has(target))
+			if (!foreign.has(target))
 				await this.#append('prompt.create', target, details, (last) => !last);
 			if (p.deletedAt)
 				await this.#append(
@@ -96,24 +100,33 @@ export class AuditRecorder {
 			);
 	}
 
-	/** Versions and label moves that arrived from other devices (never recorded as local). */
-	readonly #remoteFacts = new Set<string>();
-
+	/**
+	 * Versions and label moves present when another device's changes of a prompt arrive are marked
+	 * (in storage, so the mark survives a reload) and never recorded as this device's acts. Local
+	 * facts were recorded before (events are handled in order), so marking them changes nothing.
+	 */
 	async #skipRemote(promptId: string): Promise<void> {
-		const { db } = this.#o;
+		const { db, audit } = this.#o;
 		const [versions, moves] = await Promise.all([
 			db.versions.where('promptId').equals(promptId).primaryKeys(),
-			db.labelEvents.where('promptId').equals(promptId).toArray()
+			db.labelEvents.where('promptId').equals(promptId).primaryKeys()
 		]);
-		for (const id of versions) this.#remoteFacts.add(`version:${id}`);
-		for (const e of moves) this.#remoteFacts.add(`labelEvent:${e.id}`);
+		await audit.markForeign([
+			...versions.map((id) => `version:${id}`),
+			...moves.map((id) => `labelEvent:${id}`)
+		]);
 	}
 
 	async #vcs(promptId: string): Promise<void> {
 		const { db } = this.#o;
 		const unseen = (last: AuditEntry | undefined) => !last;
-		const local = (target: string) => !this.#remoteFacts.has(target);
 		const versions = await db.versions.where('promptId').equals(promptId).sortBy('createdAt');
+		const moves = await db.labelEvents.where('promptId').equals(promptId).sortBy('at');
+		const foreign = await this.#o.audit.foreign([
+			...versions.map((v) => `version:${v.id}`),
+			...moves.map((e) => `labelEvent:${e.id}`)
+		]);
+		const local = (target: string) => !foreign.has(target);
 		for (const v of versions) {
 			if (!local(`version:${v.id}`)) continue;
 			await this.#append(
@@ -123,7 +136,6 @@ export class AuditRecorder {
 				unseen
 			);
 		}
-		const moves = await db.labelEvents.where('promptId').equals(promptId).sortBy('at');
 		for (const e of moves) {
 			if (!local(`labelEvent:${e.id}`)) continue;
 			await this.#append(

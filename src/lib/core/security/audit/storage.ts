@@ -1,6 +1,6 @@
 /** @module Where the audit log keeps its entries, key registry, chain head and device key. */
 import type { DeviceSigningKey } from './signing';
-import type { AuditEntry, AuditKeyRecord } from './types';
+import type { AuditEntry, AuditKeyRecord, KnownHead } from './types';
 
 /** Thrown by {@link AuditStorage.append} when another writer took that `seq` first. */
 export class AuditSeqTaken extends Error {
@@ -24,6 +24,27 @@ export interface AuditStorage {
 	putKey(record: AuditKeyRecord): Promise<void>;
 	loadSigner(): Promise<DeviceSigningKey | undefined>;
 	saveSigner(key: DeviceSigningKey): Promise<void>;
+	/** Heads of a workspace's device chains as this device last saw them, by key id. */
+	knownHeads(workspace: string): Promise<Map<string, KnownHead>>;
+	/** Remembers heads, keeping for each chain the one with the higher seq. */
+	advanceKnownHeads(workspace: string, heads: Map<string, KnownHead>): Promise<void>;
+	/** Remembers facts (audit targets) that another device did, so they are never recorded here. */
+	markForeign(targets: readonly string[]): Promise<void>;
+	/** Which of `targets` were marked foreign. */
+	foreign(targets: readonly string[]): Promise<Set<string>>;
+}
+
+/** Keeps, per chain, the head with the higher seq. */
+export function mergeHeads(
+	known: Map<string, KnownHead>,
+	heads: Map<string, KnownHead>
+): Map<string, KnownHead> {
+	const out = new Map<string, KnownHead>();
+	for (const [keyId, head] of heads) {
+		const cur = known.get(keyId);
+		if (!cur || head.seq > cur.seq) out.set(keyId, { seq: head.seq, hash: head.hash });
+	}
+	return out;
 }
 
 /** In-memory storage for tests and tools. */
@@ -32,6 +53,8 @@ export class MemoryAuditStorage implements AuditStorage {
 	readonly keyRows = new Map<string, AuditKeyRecord>();
 	headRecord: { seq: number; hash: string } | null = null;
 	signer: DeviceSigningKey | undefined;
+	readonly heads = new Map<string, Map<string, KnownHead>>();
+	readonly foreignTargets = new Set<string>();
 
 	async entries(): Promise<AuditEntry[]> {
 		return [...this.rows.keys()].sort((a, b) => a - b).map((k) => this.rows.get(k)!);
@@ -61,5 +84,19 @@ export class MemoryAuditStorage implements AuditStorage {
 	}
 	async saveSigner(key: DeviceSigningKey): Promise<void> {
 		this.signer = key;
+	}
+	async knownHeads(workspace: string): Promise<Map<string, KnownHead>> {
+		return new Map(this.heads.get(workspace));
+	}
+	async advanceKnownHeads(workspace: string, heads: Map<string, KnownHead>): Promise<void> {
+		const known = this.heads.get(workspace) ?? new Map<string, KnownHead>();
+		for (const [k, h] of mergeHeads(known, heads)) known.set(k, h);
+		this.heads.set(workspace, known);
+	}
+	async markForeign(targets: readonly string[]): Promise<void> {
+		for (const t of targets) this.foreignTargets.add(t);
+	}
+	async foreign(targets: readonly string[]): Promise<Set<string>> {
+		return new Set(targets.filter((t) => this.foreignTargets.has(t)));
 	}
 }

@@ -72,21 +72,50 @@ export type AuditCheck =
 	| 'sequence'
 	| 'broken_link'
 	| 'hash_mismatch'
+	/** The entry sits in another device's chain than the key that signed it. */
+	| 'misplaced'
 	| 'unknown_key'
+	/** The signing key is registered to another actor than the one the entry names. */
+	| 'actor_mismatch'
 	| 'bad_signature'
 	| 'truncated';
 
 export interface AuditProblem {
-	/** Index of the entry in the list that was verified. */
+	/** Index of the entry in the list that was verified (the merged list for a workspace). */
 	index: number;
 	/** The `seq` the entry claims (may itself be the tampered value). */
 	seq: number;
+	/** The device chain (signing key id) the entry belongs to, for a workspace log. */
+	deviceKeyId?: string;
 	check: AuditCheck;
 	message: string;
 }
 
 export type AuditVerification =
-	| { ok: true; count: number; headHash: string }
-	| { ok: false; count: number; first: AuditProblem; problems: AuditProblem[] };
+	| {
+			ok: true;
+			count: number;
+			/** Number of device chains (signing keys) verified. */
+			devices: number;
+			/** Hash of the last entry of a single chain (absent for a multi-device log). */
+			headHash?: string;
+	  }
+	| {
+			ok: false;
+			count: number;
+			devices: number;
+			first: AuditProblem;
+			problems: AuditProblem[];
+	  };
+
+/** Which log the audit service reads and writes. */
+export type AuditScope =
+	{ kind: 'device' } | { kind: 'workspace'; workspace: string; readOnly: boolean };
+
+/** The last entry of a chain as this device last saw it (to detect a chain cut short). */
+export interface KnownHead {
+	seq: number;
+	hash: string;
+}
 
 export const GENESIS_HASH = '0'.repeat(64);
