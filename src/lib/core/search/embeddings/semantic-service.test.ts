@@ -1,5 +1,10 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTinySentenceModel } from '../../../../../tests/support/tiny-onnx-model';
+import { TransformersEmbedder } from './transformers';
 import { openAppCore, type AppCore } from '../../app-core';
 import type { Embedder } from './embedder';
 import { SemanticService } from './semantic-service';
@@ -130,6 +135,42 @@ describe('SemanticService', () => {
 		expect(await core.db.embeddings.where('model').equals('use-lite@other').count()).toBe(4);
 		expect(await core.db.embeddings.where('model').equals(model.id).count()).toBe(4);
 		core.close();
+	});
+
+	it('switches to a sentence-transformer: only its vectors answer searches, switching back reuses the cache', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'pl-switch-model-'));
+		await writeTinySentenceModel(dir, 'local/tiny-encoder');
+		const tiny = await TransformersEmbedder.load({
+			model: 'local/tiny-encoder',
+			localModelPath: dir + '/',
+			allowRemoteModels: false
+		});
+		const { core } = await openCore();
+		const ids = await seed(core);
+		const service = new SemanticService({ db: core.db, fullText: core.search, embedder: model });
+		try {
+			await service.sync();
+			expect(await service.setEmbedder(tiny)).toMatchObject({ embedded: 4, reused: 0 });
+			expect(service.model).toBe('transformers:local/tiny-encoder');
+			const records = await core.db.embeddings.where('model').equals(tiny.id).toArray();
+			expect(records.map((r) => r.vector.length)).toEqual([32, 32, 32, 32]);
+			// The tiny model knows words, not meaning: a query sharing words finds its prompt.
+			const hits = await service.search('sql query for the orders table', { minScore: -1 });
+			expect(hits[0].id).toBe(ids['sql-helper']);
+			expect(hits).toHaveLength(4);
+
+			const counting = new CountingEmbedder(model);
+			expect(await service.setEmbedder(counting)).toMatchObject({ embedded: 0, reused: 4 });
+			expect(counting.texts).toEqual([]);
+			expect((await service.search('translate text into another language'))[0].name).toBe(
+				'french-translator'
+			);
+		} finally {
+			await service.dispose();
+			tiny.dispose();
+			core.close();
+			await rm(dir, { recursive: true, force: true });
+		}
 	});
 
 	it('applies the full-text filters (tag, folder) to semantic and hybrid search', async () => {

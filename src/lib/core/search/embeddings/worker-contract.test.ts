@@ -85,4 +85,17 @@ describe('embeddings worker contract', () => {
 		});
 		await expect(loadWorkerEmbedder(client, { kind: 'use-lite' })).rejects.toThrow(/404/);
 	});
+
+	it('fails the calls still in flight when the client is closed (worker replaced)', async () => {
+		const client = connect(() => new Promise<Embedder>(() => {}));
+		const pending = loadWorkerEmbedder(client, {
+			kind: 'transformers',
+			options: { model: 'org/m', localModelPath: '/models/', allowRemoteModels: false }
+		});
+		client.close('The embedding worker was restarted to switch models');
+		await expect(pending).rejects.toMatchObject({
+			code: 'embedding_unavailable',
+			message: 'The embedding worker was restarted to switch models'
+		});
+	});
 });

@@ -10,11 +10,9 @@ import {
 	type MapRequest,
 	type MapResult
 } from './library-map';
-import type { TransformersOptions } from './transformers';
+import type { ModelChoice } from './model-choice';
 
-/** Which embedder the worker runs. */
-export type ModelChoice =
-	{ kind: 'use-lite' } | { kind: 'transformers'; options: Omit<TransformersOptions, 'fetch'> };
+export type { ModelChoice };
 
 /** Requests the worker answers: name → (args) → result. */
 export interface EmbedWorkerHandlers {
@@ -163,6 +161,14 @@ export class EmbedWorkerClient {
 			this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
 			this.#port.postMessage({ type: 'request', id, name, args } satisfies RequestMessage);
 		});
+	}
+
+	/** Fails every call still waiting for an answer (the worker behind the port is going away). */
+	close(reason: string): void {
+		const error = new PromptloomError('embedding_unavailable', reason);
+		for (const p of this.#pending.values()) p.reject(error);
+		this.#pending.clear();
+		this.#listeners.clear();
 	}
 
 	on<K extends keyof EmbedWorkerEvents>(
