@@ -1,37 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import type { AppCore } from '../../src/lib/core/app-core';
 import { enrollFromCli } from '../../sync-server/src/collab/registry';
 import { relayScope, waitFor, type TestRelay } from '../../sync-server/testing/harness';
 import { describeSyncStatus } from '../../src/lib/core/sync/status';
-import { openTestCore } from '../support/core';
+import { relayDevices, settle, synced } from '../support/relay-devices';
 
 const relays = relayScope(afterEach);
 let relay: TestRelay;
-
-async function device(name: string): Promise<AppCore> {
-	const core = await openTestCore({
-		author: () => name,
-		sync: { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket }
-	});
-	relays.defer(async () => {
-		await core.sync.close();
-		core.close();
-	});
-	return core;
-}
-
-async function join(core: AppCore, role: 'editor' | 'viewer' = 'editor', workspace = 'team') {
-	const token = await relay.token(workspace, role, 'u');
-	await core.sync.connect({ relay: relay.relay.url, workspace, token, role });
-}
-
-const synced = (c: AppCore) => c.sync.status.state === 'synced' && c.sync.session!.link.idle;
-
-async function settle(...cs: AppCore[]) {
-	await waitFor(() => cs.every(synced), 'all synced', 15_000);
-	for (const c of cs) await c.sync.flush();
-}
+const { device, join } = relayDevices(relays, () => relay);
 
 describe('sync through the real relay', () => {
 	it('a second device receives the library, then offline edits on both converge after the relay returns', async () => {

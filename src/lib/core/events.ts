@@ -8,6 +8,11 @@ export interface Changes<T> {
 	removed: string[];
 	/** Set when the change came from another device through sync (not made on this device). */
 	remote?: true;
+	/**
+	 * Set when an editor saved the working copy it shows (text, messages): if that editor is bound
+	 * live to the synced document, the document already holds this working copy.
+	 */
+	editor?: true;
 }
 
 export interface DomainEvents {

@@ -61,7 +61,8 @@ export class EditorSession {
 		this.#pending = {};
 		this.save = { state: 'saving' };
 		try {
-			const saved = await app.library.updatePrompt(this.prompt.id, patch);
+			// What the editor shows: a live document already holds it (see `Changes.editor`).
+			const saved = await app.library.updatePrompt(this.prompt.id, patch, { editor: true });
 			clearDraft(saved.id, journalAt);
 			this.save = { state: 'saved', at: saved.updatedAt };
 		} catch (e) {

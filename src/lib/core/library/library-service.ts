@@ -126,9 +126,14 @@ export class LibraryService {
 
 	/**
 	 * Saves edits to a prompt's content and metadata (the autosave path). Not undoable here:
-	 * the editor has its own keystroke undo.
+	 * the editor has its own keystroke undo. `editor`: the save of what an editor shows (see
+	 * `Changes.editor`); any other change of the working copy is pushed into a live document.
 	 */
-	async updatePrompt(id: string, patch: PromptPatch, options: { undoable?: boolean } = {}) {
+	async updatePrompt(
+		id: string,
+		patch: PromptPatch,
+		options: { undoable?: boolean; editor?: boolean } = {}
+	) {
 		const current = await this.getPrompt(id);
 		const next = parseOrThrow(
 			promptSchema,
@@ -136,7 +141,11 @@ export class LibraryService {
 			'prompt'
 		);
 		await this.#assertProject(next.projectId);
-		await this.#write(options.undoable ? `Edit ${current.name}` : null, { prompts: [next] });
+		await this.#write(
+			options.undoable ? `Edit ${current.name}` : null,
+			{ prompts: [next] },
+			options.editor ? { editor: true } : {}
+		);
 		return next;
 	}
 
@@ -395,7 +404,8 @@ export class LibraryService {
 			projects?: Project[];
 			deleteFolders?: string[];
 			deleteProjects?: string[];
-		}
+		},
+		announce: { editor?: true } = {}
 	): Promise<void> {
 		const before: Snapshot = emptySnapshot();
 		await guardStorage('save your change', () =>
@@ -423,7 +433,11 @@ export class LibraryService {
 			})
 		);
 		if (undoLabel) this.undoStack.push({ label: undoLabel, before });
-		this.events.emit('prompts:changed', { upserted: changes.prompts ?? [], removed: [] });
+		this.events.emit('prompts:changed', {
+			upserted: changes.prompts ?? [],
+			removed: [],
+			...announce
+		});
 		if (changes.folders?.length || changes.deleteFolders?.length)
 			this.events.emit('folders:changed', {
 				upserted: changes.folders ?? [],

@@ -39,6 +39,10 @@ export interface SyncBridgeOptions {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** A prompt's working copy (what a live binding owns), comparable as a string. */
+const workingCopyKey = (p: Pick<Prompt, 'content' | 'messages'>) =>
+	JSON.stringify([p.content, p.messages]);
+
 interface Dirty {
 	prompts: Set<string>;
 	promptDocs: Set<string>;
@@ -71,7 +75,11 @@ export class SyncBridge {
 	readonly #events: EventBus<DomainEvents>;
 	readonly #docs: WorkspaceDocs;
 	readonly #onRemoteMarkers?: (ids: string[]) => void;
-	readonly #live = new Set<string>();
+	/**
+	 * Prompts open live → their working copy as last saved in the database (`workingCopyKey`;
+	 * null while unknown): tells a save that changed the working copy from one of other fields.
+	 */
+	readonly #live = new Map<string, string | null>();
 	readonly #unsubscribe: Array<() => void> = [];
 	#queue: Promise<void> = Promise.resolve();
 	#dirty = emptyDirty();
@@ -101,7 +109,13 @@ export class SyncBridge {
 	start(): void {
 		const ev = this.#events;
 		this.#unsubscribe.push(
-			ev.on('prompts:changed', (c) => this.#local(() => this.#writePrompts(c.upserted, c.removed))),
+			ev.on('prompts:changed', (c) => {
+				if (this.#applying) return;
+				// In the order of the saves: what each one did to a live working copy.
+				const pushed = new Set(c.upserted.filter((p) => this.#savedChange(p)).map((p) => p.id));
+				if (c.editor) pushed.clear();
+				this.#local(() => this.#writePrompts(c.upserted, c.removed, pushed));
+			}),
 			ev.on('folders:changed', (c) => this.#local(() => this.#writeFolders(c.upserted, c.removed))),
 			ev.on('projects:changed', (c) =>
 				this.#local(() => this.#writeProjects(c.upserted, c.removed))
@@ -163,12 +177,27 @@ export class SyncBridge {
 
 	/**
 	 * Marks a prompt's working copy (`content` and chat messages) as edited directly through its
-	 * document (an editor binding): local saves then leave it alone instead of diffing it from the
-	 * database.
+	 * document (an editor binding), `saved` being the prompt as the database holds it now. The
+	 * editor's own saves (`Changes.editor`) then leave the document alone, since it already holds
+	 * what they save, and so do saves of other fields (their working copy may be older than the
+	 * document's). Any other save that changes the working copy (checkout, rollback, merge, undo,
+	 * import) is diffed into the document, so it reaches the editors and the other devices.
 	 */
-	setLive(promptId: string, live: boolean): void {
-		if (live) this.#live.add(promptId);
+	setLive(promptId: string, live: boolean, saved?: Pick<Prompt, 'content' | 'messages'>): void {
+		if (live) this.#live.set(promptId, saved ? workingCopyKey(saved) : null);
 		else this.#live.delete(promptId);
+	}
+
+	/**
+	 * Notes `p` as the saved state of a live prompt; true when its working copy differs from the
+	 * one saved before.
+	 */
+	#savedChange(p: Prompt): boolean {
+		if (!this.#live.has(p.id)) return false;
+		const before = this.#live.get(p.id);
+		const now = workingCopyKey(p);
+		this.#live.set(p.id, now);
+		return before !== null && before !== now;
 	}
 
 	/** Resolves once every local write reached the documents and every remote change is projected. */
@@ -198,7 +227,8 @@ export class SyncBridge {
 		}
 		await this.#writeFolders(folders, []);
 		await this.#writeProjects(projects, []);
-		await this.#writePrompts(prompts, []);
+		const pushed = new Set(prompts.filter((p) => this.#savedChange(p)).map((p) => p.id));
+		await this.#writePrompts(prompts, [], pushed);
 		for (const p of prompts) await this.#writeVcs(p.id);
 	}
 
@@ -294,7 +324,12 @@ export class SyncBridge {
 		});
 	}
 
-	async #writePrompts(upserted: Prompt[], removed: string[]): Promise<void> {
+	/** `pushed`: live prompts whose working copy must go into the document all the same. */
+	async #writePrompts(
+		upserted: Prompt[],
+		removed: string[],
+		pushed: ReadonlySet<string> = new Set()
+	): Promise<void> {
 		const { index, maps } = this.#docs;
 		// A prompt open for co-editing is saved after every change of its shared text, remote ones
 		// included: only a change of metadata other than `updatedAt` is worth writing then (this
@@ -312,9 +347,9 @@ export class SyncBridge {
 		}, LOCAL_ORIGIN);
 		for (const p of upserted) {
 			const doc = await this.#docs.prompt(p.id);
-			const live = this.#live.has(p.id);
+			const skip = this.#live.has(p.id) && !pushed.has(p.id);
 			doc.transact(
-				() => writeWorkingCopy(promptDocParts(doc), p, { skipContent: live, skipMessages: live }),
+				() => writeWorkingCopy(promptDocParts(doc), p, { skipContent: skip, skipMessages: skip }),
 				LOCAL_ORIGIN
 			);
 		}
@@ -475,6 +510,9 @@ export class SyncBridge {
 				}
 			}
 		);
+
+		// A live working copy now saved is the document's: not a change to push back into it.
+		for (const p of putPrompts) if (this.#live.has(p.id)) this.#live.set(p.id, workingCopyKey(p));
 
 		// Announced as remote: views refresh, the audit log does not record them as local acts.
 		this.#applying = true;

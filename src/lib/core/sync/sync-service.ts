@@ -254,14 +254,13 @@ export class SyncService {
 		const live = await s.link.openLive(promptId);
 		const parts = promptDocParts(live.doc);
 		const messages = new ChatMessages(parts.messages, LOCAL_ORIGIN);
+		const saved = await this.#o.db.prompts.get(promptId);
 		if (s.config.role !== 'viewer') {
-			if (live.doc.store.clients.size === 0) {
-				const p = await this.#o.db.prompts.get(promptId);
-				if (p) live.doc.transact(() => writeWorkingCopy(parts, p), LOCAL_ORIGIN);
-			}
+			if (live.doc.store.clients.size === 0 && saved)
+				live.doc.transact(() => writeWorkingCopy(parts, saved), LOCAL_ORIGIN);
 			messages.migrate();
 		}
-		s.bridge.setLive(promptId, true);
+		s.bridge.setLive(promptId, true, saved);
 		live.awareness.setLocalStateField('user', presenceFor(this.#o.author?.() || 'anonymous'));
 		let released = false;
 		return {

@@ -1,4 +1,5 @@
 /** @module Shape of the synced Yjs documents: the workspace index and one document per prompt. */
+import { diffChars } from 'diff';
 import * as Y from 'yjs';
 import type { ChatMessage, Folder, Project, Prompt } from '../model/prompt';
 import type { Branch, Label, LabelEvent, Version } from '../model/version';
@@ -120,9 +121,18 @@ export function writeProject(maps: IndexMaps, p: Project): void {
 	writeFields(nestedMap(maps.projects, p.id), p as Record<string, unknown>, PROJECT_FIELDS);
 }
 
+/** Longest edit script looked for between two texts, and the time given to look for it. */
+const DIFF_LIMITS = { maxEditLength: 400, timeout: 10 };
+
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
 /**
- * Turns `text` into `next` with one replacement of the changed middle (common prefix and suffix
- * kept), so concurrent edits elsewhere in the text merge character by character.
+ * Turns `text` into `next` with the fewest character edits (a character diff of the changed
+ * middle, common prefix and suffix kept; one replacement of the middle when it differs too much
+ * to diff quickly). Characters that stay keep their identity, so concurrent edits anywhere and
+ * other people's cursors (relative positions) survive. Never splits a surrogate pair.
+ * WARNING: call inside a transaction when it is one change (one update, one undo step).
  */
 export function applyTextDiff(text: Y.Text, next: string): void {
 	const cur = text.toString();
@@ -130,16 +140,30 @@ export function applyTextDiff(text: Y.Text, next: string): void {
 	let start = 0;
 	const max = Math.min(cur.length, next.length);
 	while (start < max && cur.charCodeAt(start) === next.charCodeAt(start)) start++;
+	if (start > 0 && isHigh(cur.charCodeAt(start - 1))) start--;
 	let end = 0;
 	while (
 		end < max - start &&
 		cur.charCodeAt(cur.length - 1 - end) === next.charCodeAt(next.length - 1 - end)
 	)
 		end++;
-	const removed = cur.length - start - end;
-	if (removed > 0) text.delete(start, removed);
-	const inserted = next.slice(start, next.length - end);
-	if (inserted) text.insert(start, inserted);
+	if (end > 0 && isLow(cur.charCodeAt(cur.length - end))) end--;
+	const before = cur.slice(start, cur.length - end);
+	const after = next.slice(start, next.length - end);
+	const parts = before && after ? diffChars(before, after, DIFF_LIMITS) : undefined;
+	if (!parts) {
+		if (before) text.delete(start, before.length);
+		if (after) text.insert(start, after);
+		return;
+	}
+	let at = start;
+	for (const part of parts) {
+		if (part.removed) text.delete(at, part.value.length);
+		else {
+			if (part.added) text.insert(at, part.value);
+			at += part.value.length;
+		}
+	}
 }
 
 /** Writes a prompt's working copy into its document (texts diffed in place, messages by position). */
