@@ -77,6 +77,17 @@ describe('prompts', () => {
 		await expect(core.library.getPrompt(p.id)).rejects.toThrow();
 	});
 
+	it('undo reverts only what the operation changed, keeping text typed since', async () => {
+		const p = await core.library.createPrompt({ name: 'alpha', content: 'v1', tags: ['x'] });
+		await core.library.renamePrompt(p.id, 'beta');
+		await core.library.updatePrompt(p.id, { content: 'v1 and more', tags: ['x', 'y'] });
+		expect(await core.library.undo()).toBe('Rename alpha to beta');
+		const after = await core.library.getPrompt(p.id);
+		expect(after.name).toBe('alpha');
+		expect(after.content).toBe('v1 and more');
+		expect(after.tags).toEqual(['x', 'y']);
+	});
+
 	it('undoes a delete', async () => {
 		const p = await core.library.createPrompt({ name: 'keep' });
 		await core.library.deletePrompts([p.id]);

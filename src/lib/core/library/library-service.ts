@@ -14,7 +14,7 @@ import {
 import { parseOrThrow } from '../model/validate';
 import type { PromptloomDb } from '../store/db';
 import { guardStorage } from '../store/storage-errors';
-import { emptySnapshot, UndoStack, type Snapshot } from './undo-stack';
+import { emptySnapshot, revertChanges, UndoStack, type Snapshot } from './undo-stack';
 
 export type PromptInput = Partial<Omit<Prompt, 'id' | 'createdAt' | 'updatedAt' | 'deletedAt'>>;
 
@@ -32,6 +32,26 @@ export interface LibraryServiceOptions {
 }
 
 export const DEFAULT_MODEL = 'openai:gpt-4o-mini';
+
+interface UndoTable<T> {
+	get(id: string): Promise<T | undefined>;
+	put(row: T): Promise<unknown>;
+	delete(id: string): Promise<void>;
+}
+
+/** Undoes one table's part of an operation; what was written goes into `restored`. */
+async function revertTable<T extends { updatedAt?: number }>(
+	table: UndoTable<T>,
+	before: Map<string, T | null>,
+	after: Map<string, T | null>,
+	restored: Map<string, T | null>
+): Promise<void> {
+	for (const [id, was] of before) {
+		const next = revertChanges((await table.get(id)) ?? null, was, after.get(id) ?? null);
+		await (next ? table.put(next) : table.delete(id));
+		restored.set(id, next);
+	}
+}
 
 export class LibraryService {
 	readonly db: PromptloomDb;
@@ -379,18 +399,16 @@ export class LibraryService {
 	async undo(): Promise<string | undefined> {
 		const entry = this.undoStack.pop();
 		if (!entry) return undefined;
-		const { before } = entry;
+		const { before, after } = entry;
+		const restored = emptySnapshot();
 		await guardStorage('undo', () =>
 			this.db.transaction('rw', [this.db.prompts, this.db.folders, this.db.projects], async () => {
-				for (const [id, p] of before.prompts)
-					await (p ? this.db.prompts.put(p) : this.db.prompts.delete(id));
-				for (const [id, f] of before.folders)
-					await (f ? this.db.folders.put(f) : this.db.folders.delete(id));
-				for (const [id, pr] of before.projects)
-					await (pr ? this.db.projects.put(pr) : this.db.projects.delete(id));
+				await revertTable(this.db.prompts, before.prompts, after.prompts, restored.prompts);
+				await revertTable(this.db.folders, before.folders, after.folders, restored.folders);
+				await revertTable(this.db.projects, before.projects, after.projects, restored.projects);
 			})
 		);
-		this.#emitRestored(before);
+		this.#emitRestored(restored);
 		return entry.label;
 	}
 
@@ -408,31 +426,37 @@ export class LibraryService {
 		announce: { editor?: true } = {}
 	): Promise<void> {
 		const before: Snapshot = emptySnapshot();
+		const after: Snapshot = emptySnapshot();
 		await guardStorage('save your change', () =>
 			this.db.transaction('rw', [this.db.prompts, this.db.folders, this.db.projects], async () => {
 				for (const p of changes.prompts ?? []) {
 					before.prompts.set(p.id, (await this.db.prompts.get(p.id)) ?? null);
 					await this.db.prompts.put(p);
+					after.prompts.set(p.id, p);
 				}
 				for (const f of changes.folders ?? []) {
 					before.folders.set(f.id, (await this.db.folders.get(f.id)) ?? null);
 					await this.db.folders.put(f);
+					after.folders.set(f.id, f);
 				}
 				for (const pr of changes.projects ?? []) {
 					before.projects.set(pr.id, (await this.db.projects.get(pr.id)) ?? null);
 					await this.db.projects.put(pr);
+					after.projects.set(pr.id, pr);
 				}
 				for (const id of changes.deleteFolders ?? []) {
 					before.folders.set(id, (await this.db.folders.get(id)) ?? null);
 					await this.db.folders.delete(id);
+					after.folders.set(id, null);
 				}
 				for (const id of changes.deleteProjects ?? []) {
 					before.projects.set(id, (await this.db.projects.get(id)) ?? null);
 					await this.db.projects.delete(id);
+					after.projects.set(id, null);
 				}
 			})
 		);
-		if (undoLabel) this.undoStack.push({ label: undoLabel, before });
+		if (undoLabel) this.undoStack.push({ label: undoLabel, before, after });
 		this.events.emit('prompts:changed', {
 			upserted: changes.prompts ?? [],
 			removed: [],
