@@ -147,6 +147,13 @@ export class FullTextIndex {
 		this.#facts.delete(id);
 	}
 
+	/** Ids of every indexed prompt passing `filters` (no ranking, no snippets: cheap). */
+	idsPassing(filters: SearchFilters): Set<string> {
+		const ids = new Set<string>();
+		for (const [id, f] of this.#facts) if (this.#passes(f, filters)) ids.add(id);
+		return ids;
+	}
+
 	/**
 	 * Prompts matching `query` and `filters`, best first. An empty query lists every prompt
 	 * that passes the filters, most recently updated first.

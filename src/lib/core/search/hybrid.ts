@@ -43,5 +43,5 @@ function hasFilters(filters: SearchFilters): boolean {
  */
 export function allowedIds(fullText: FullTextIndex, filters: SearchFilters): Set<string> | null {
 	if (!hasFilters(filters)) return null;
-	return new Set(fullText.search('', filters, Number.MAX_SAFE_INTEGER).map((h) => h.id));
+	return fullText.idsPassing(filters);
 }

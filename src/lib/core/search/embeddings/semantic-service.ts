@@ -256,9 +256,8 @@ export class SemanticService {
 		return { index: this.#index!, embedder: await this.#getEmbedder() };
 	}
 
-	#allow(filters?: SearchFilters): ((id: string) => boolean) | undefined {
-		const allowed = filters ? allowedIds(this.#fullText, filters) : null;
-		return allowed ? (id) => allowed.has(id) : undefined;
+	#allow(filters?: SearchFilters): ReadonlySet<string> | undefined {
+		return (filters && allowedIds(this.#fullText, filters)) ?? undefined;
 	}
 
 	#named(hits: VectorHit[]): SemanticHit[] {
