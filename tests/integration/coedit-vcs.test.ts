@@ -3,6 +3,7 @@ import type { AppCore } from '../../src/lib/core/app-core';
 import type { PromptInput } from '../../src/lib/core/library/library-service';
 import type { ChatMessage } from '../../src/lib/core/model/prompt';
 import type { LiveBinding } from '../../src/lib/core/sync/sync-service';
+import { presentUsers } from '../../src/lib/core/sync/presence';
 import { relayScope, type TestRelay } from '../../sync-server/testing/harness';
 import { relayDevices, settle } from '../support/relay-devices';
 
@@ -139,3 +140,25 @@ describe('version operations on a prompt open for live co-editing', () => {
 });
 
 const same = (x: unknown, y: unknown) => JSON.stringify(x) === JSON.stringify(y);
+
+describe('presence of a prompt reopened for editing', () => {
+	const names = (live: LiveBinding) =>
+		presentUsers(
+			live.awareness.getStates() as Map<number, Record<string, unknown>>,
+			live.awareness.clientID
+		)
+			.filter((u) => !u.self)
+			.map((u) => u.name);
+
+	it('shows a co-editor again at once after they leave the prompt and come back', async () => {
+		const { a, p, liveA, liveB } = await twoEditors({ name: 'greet', content: 'Hi.' });
+		await until('ben sees ana', () => names(liveB).includes('ana'));
+		liveA.release();
+		await until('ana left', () => !names(liveB).includes('ana'));
+		const again = (await a.sync.openForEditing(p.id))!;
+		// Well before the 15 s presence renewal: a fresh presence state would stay ignored till then.
+		await until('ben sees ana again', () => names(liveB).includes('ana'));
+		await until('ana sees ben', () => names(again).includes('ben'));
+		again.release();
+	});
+});

@@ -3,7 +3,7 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
-import type { Awareness } from 'y-protocols/awareness';
+import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { relayHttpUrl, relayWsUrl, type SyncConfig } from './invite';
 import type { SyncErrorReason, SyncStatus } from './status';
@@ -118,6 +118,12 @@ export class RelayLink {
 	readonly #onDiverged?: (fault: DivergedFault) => void;
 	#diverged: DivergedFault | null;
 	readonly #live = new Map<string, { live: LiveDoc; refs: number }>();
+	/**
+	 * One presence state per prompt document for the whole session: peers ignore a presence whose
+	 * clock is not newer than the "left" they last saw, so a fresh one after reopening would stay
+	 * invisible to them.
+	 */
+	readonly #presence = new Map<string, Awareness>();
 	readonly #pending = new Set<string>();
 	readonly #uploading = new Set<string>();
 	#index: WebsocketProvider | null = null;
@@ -163,13 +169,14 @@ export class RelayLink {
 		return this.#config.role === 'viewer';
 	}
 
-	#provider(docId: string, doc: Y.Doc): WebsocketProvider {
+	#provider(docId: string, doc: Y.Doc, awareness?: Awareness): WebsocketProvider {
 		const p = new WebsocketProvider(
 			relayWsUrl(this.#config.relay),
 			`${this.#config.workspace}/${docId}`,
 			doc,
 			{
 				params: { token: this.#config.token },
+				...(awareness ? { awareness } : {}),
 				WebSocketPolyfill: this.#WS,
 				disableBc: true,
 				maxBackoffTime: 2500
@@ -345,7 +352,18 @@ export class RelayLink {
 			again.refs++;
 			return again.live;
 		}
-		const provider = this.#provider(promptDocId(promptId), doc);
+		let presence = this.#presence.get(promptId);
+		if (presence?.doc !== doc) {
+			presence?.destroy();
+			presence = new Awareness(doc);
+			this.#presence.set(promptId, presence);
+		}
+		// Present again (after a release left it null); the new clock outranks the earlier "left".
+		if (presence.getLocalState() === null) presence.setLocalState({});
+		// Forget the clocks of co-editors seen before, or their unchanged states would be ignored.
+		for (const id of [...presence.meta.keys()])
+			if (id !== presence.clientID && !presence.states.has(id)) presence.meta.delete(id);
+		const provider = this.#provider(promptDocId(promptId), doc, presence);
 		if (!this.#isOnline()) provider.disconnect();
 		const live: LiveDoc = {
 			doc,
@@ -356,6 +374,7 @@ export class RelayLink {
 				if (!e || --e.refs > 0) return;
 				this.#live.delete(promptId);
 				provider.destroy();
+				presence.setLocalState(null);
 				// Anything typed just before closing is sent through the upload path.
 				if (!this.readOnly) {
 					this.#pending.add(promptId);
@@ -635,6 +654,7 @@ export class RelayLink {
 		if (this.#catchUpTimer) clearTimeout(this.#catchUpTimer);
 		this.#docs.onLocalPromptChange = null;
 		for (const { live } of this.#live.values()) live.provider.destroy();
+		for (const presence of this.#presence.values()) presence.destroy();
 		this.#live.clear();
 		this.#index?.destroy();
 		this.#index = null;
