@@ -9,18 +9,20 @@ import type { CliIO } from './types';
 /** A file the user named is missing or malformed (commands exit 1 with its message). */
 export class InputError extends Error {}
 
+/** Why a file could not be read: words for the usual causes, else the system's message. */
+export function unreadableReason(e: unknown): string {
+	const code = (e as NodeJS.ErrnoException).code;
+	if (code === 'ENOENT') return 'no such file';
+	if (code === 'EISDIR') return 'it is a directory';
+	if (code === 'EACCES') return 'permission denied';
+	return e instanceof Error ? e.message : String(e);
+}
+
 export async function readText(io: CliIO, file: string, what: string): Promise<string> {
 	try {
 		return await readFile(resolve(io.cwd, file), 'utf8');
 	} catch (e) {
-		const code = (e as NodeJS.ErrnoException).code;
-		const reason =
-			code === 'ENOENT'
-				? 'no such file'
-				: code === 'EISDIR'
-					? 'it is a directory'
-					: String(code ?? e);
-		throw new InputError(`cannot read ${what} "${file}": ${reason}`);
+		throw new InputError(`cannot read ${what} "${file}": ${unreadableReason(e)}`);
 	}
 }
 

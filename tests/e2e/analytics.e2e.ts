@@ -1,21 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openApp, pageErrors } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { contextPerTest, createTextPrompt, pageErrors } from './browser';
 
-let browser: Browser;
-let context: BrowserContext;
-beforeAll(async () => {
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser.close();
-});
-beforeEach(async () => {
-	context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-});
-afterEach(async () => {
-	await context.close();
-});
+const app = contextPerTest({ viewport: { width: 1400, height: 1000 } });
 
 const SCREENSHOTS = process.env.ANALYTICS_SCREENSHOTS;
 
@@ -122,14 +109,12 @@ const inked = (page: Page, label: string) =>
 
 describe('analytics dashboards', () => {
 	it('shows charts, a drift flag at the run where the drop started, and lint findings', async () => {
-		const page = await openApp(context);
-		await page.getByRole('button', { name: '+ Text prompt' }).click();
-		await page.getByRole('dialog').getByLabel(/Name/).fill('sea-poem');
-		await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
-		await page.getByLabel('Prompt template').click();
-		await page.keyboard.type('Write about {{ topic }} and the sea. It should be vivid, etc.');
-		await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
-		const promptId = new URL(page.url()).pathname.split('/').at(-1) as string;
+		const page = await app.open();
+		const promptId = await createTextPrompt(
+			page,
+			'sea-poem',
+			'Write about {{ topic }} and the sea. It should be vivid, etc.'
+		);
 		await seedRuns(page, promptId);
 
 		// Workspace dashboard through the sidebar link.

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createToken } from '../../sync-server/src/index';
 import { enrollFromCli } from '../../sync-server/src/collab/registry';
-import { connectSync, createTextPrompt, deviceScope, pageErrors } from './browser';
+import { commitPrompt, connectSync, createTextPrompt, deviceScope, pageErrors } from './browser';
 
 const devices = deviceScope(beforeAll, afterAll);
 
@@ -18,9 +18,7 @@ async function connect(page: Page, workspace: string, user: string, role: 'owner
 /** Creates a text prompt and commits it; returns the prompt id. */
 async function createAndCommit(page: Page, name: string, text: string): Promise<string> {
 	const id = await createTextPrompt(page, name, text);
-	await page.getByRole('button', { name: 'Commit', exact: true }).click();
-	await page.getByRole('dialog').getByLabel('Commit message').fill(`add ${name}`);
-	await page.getByRole('dialog').getByRole('button', { name: 'Commit' }).click();
+	await commitPrompt(page, `add ${name}`);
 	await expect.poll(() => page.getByTestId('head-id').textContent()).toMatch(/^[0-9a-f]{8}$/);
 	return id;
 }

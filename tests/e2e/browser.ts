@@ -1,6 +1,13 @@
 /** Launches Debian's Chromium through playwright-core with the flags this machine needs. */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import {
+	chromium,
+	type Browser,
+	type BrowserContext,
+	type BrowserContextOptions,
+	type Page
+} from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, inject } from 'vitest';
+import { createToken } from '../../sync-server/src/index';
 
 export const CHROMIUM_ARGS = [
 	'--headless',
@@ -81,7 +88,7 @@ export async function createTextPrompt(page: Page, name: string, text: string): 
 	await expect.poll(() => page.getByTestId('prompt-name').textContent()).toBe(name);
 	await page.getByLabel('Prompt template').click();
 	await page.keyboard.type(text);
-	await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
+	await waitSaved(page);
 	return page.url().split('/prompts/')[1].split(/[/?#]/)[0];
 }
 
@@ -98,7 +105,112 @@ export async function connectSync(
 	await page.getByTestId('sync-token').fill(token);
 	if (role) await page.getByLabel('Role').selectOption(role);
 	await page.getByTestId('sync-connect').click();
+	await waitSyncState(page, 'synced');
+}
+
+/** Waits until the sync badge shows `state` (synced, offline, error…). */
+export async function waitSyncState(page: Page, state: string): Promise<void> {
 	await expect
 		.poll(() => page.getByTestId('sync-status').getAttribute('data-state'), { timeout: 15000 })
-		.toBe('synced');
+		.toBe(state);
+}
+
+/** Mints a relay token for `user` as `role` and connects with it through the Sync page. */
+export async function connectAs(
+	page: Page,
+	workspace: string,
+	role: 'owner' | 'editor' | 'reviewer' | 'viewer',
+	user: string
+): Promise<void> {
+	const token = await createToken({ dataDir: inject('relayDataDir'), workspace, role, user });
+	await connectSync(page, workspace, token, role);
+}
+
+/**
+ * One browser for a test file and a new context (empty storage) for each test:
+ * `const app = contextPerTest()` at the top of the file, then `await app.open('/settings')` in a
+ * test; `page.context()` reaches the test's context (to go offline, say). `app.openElsewhere()`
+ * opens the app in one more new context (a second browser profile), closed with the test.
+ */
+export function contextPerTest(options: BrowserContextOptions = {}) {
+	let browser: Browser;
+	let contexts: BrowserContext[] = [];
+	const newContext = async () => {
+		const c = await browser.newContext(options);
+		contexts.push(c);
+		return c;
+	};
+	beforeAll(async () => {
+		browser = await launchBrowser();
+	});
+	afterAll(async () => {
+		await browser.close();
+	});
+	beforeEach(async () => {
+		await newContext();
+	});
+	afterEach(async () => {
+		for (const c of contexts) await c.close();
+		contexts = [];
+	});
+	return {
+		open: (path = '/') => openApp(contexts[0], path),
+		openElsewhere: async (path = '/') => openApp(await newContext(), path)
+	};
+}
+
+/** The prompt editor's text as lines, without the remote carets and name labels drawn inside. */
+export const editorText = (page: Page) =>
+	page.getByLabel('Prompt template').evaluate((el) =>
+		[...el.querySelectorAll('.cm-line')]
+			.map((line) => {
+				const copy = line.cloneNode(true) as HTMLElement;
+				for (const c of copy.querySelectorAll('.cm-ySelectionCaret')) c.remove();
+				return (copy.textContent ?? '').replace(/\u2060/g, '');
+			})
+			.join('\n')
+	);
+
+/** Waits until the editor says every change is saved. */
+export async function waitSaved(page: Page): Promise<void> {
+	await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
+}
+
+/** Replaces the open text prompt's template with `text` and waits until it is saved. */
+export async function replaceTemplate(page: Page, text: string): Promise<void> {
+	await page.getByLabel('Prompt template').click();
+	await page.keyboard.press('Control+A');
+	await page.keyboard.type(text);
+	await waitSaved(page);
+}
+
+/** Commits the open prompt; unless `expectNewHead` is false, waits until the head moves. */
+export async function commitPrompt(page: Page, message: string, expectNewHead = true) {
+	const head = page.getByTestId('head-id');
+	const before = (await head.count()) ? await head.textContent() : null;
+	await page.getByRole('button', { name: 'Commit', exact: true }).click();
+	await page.getByRole('dialog').getByLabel('Commit message').fill(message);
+	await page.getByRole('dialog').getByRole('button', { name: 'Commit' }).click();
+	if (expectNewHead) {
+		await expect
+			.poll(async () => ((await head.count()) ? await head.textContent() : null))
+			.not.toBe(before);
+	}
+}
+
+/** Adds a provider through the Settings page form and waits until it is listed. */
+export async function addProvider(
+	page: Page,
+	p: { kind: string; name: string; id: string; baseUrl: string; models: string; key: string }
+): Promise<void> {
+	await page.getByRole('button', { name: '+ Add provider' }).click();
+	const form = page.getByRole('form', { name: 'Add provider' });
+	await form.getByLabel('Kind').selectOption({ label: p.kind });
+	await form.getByLabel('Name', { exact: true }).fill(p.name);
+	await form.getByLabel('Id', { exact: true }).fill(p.id);
+	await form.getByLabel('Base URL').fill(p.baseUrl);
+	await form.getByLabel('Models').fill(p.models);
+	await form.getByLabel('API key').fill(p.key);
+	await form.getByRole('button', { name: 'Add provider' }).click();
+	await page.locator(`[data-provider="${p.id}"]`).waitFor();
 }

@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createToken } from '../../sync-server/src/index';
-import { connectSync, deviceScope, pageErrors } from './browser';
+import { connectAs, deviceScope, pageErrors, waitSyncState } from './browser';
 
 /** Set COEDIT_SCREENSHOTS=<dir> to keep pictures of the chat co-editing and the viewer's page. */
 const SCREENSHOTS = process.env.COEDIT_SCREENSHOTS;
 
 const devices = deviceScope(beforeAll, afterAll, { width: 1280, height: 900 });
 const device = (author: string) => devices.open(author);
-
-const badge = (page: Page, state: string) =>
-	expect
-		.poll(() => page.getByTestId('sync-status').getAttribute('data-state'), { timeout: 15000 })
-		.toBe(state);
-
-/** Connects through the Sync page form with a token for `user` and `role`. */
-async function connect(page: Page, workspace: string, role: 'editor' | 'viewer', user: string) {
-	const token = await createToken({ dataDir: inject('relayDataDir'), workspace, role, user });
-	await connectSync(page, workspace, token, role);
-}
 
 async function openPrompt(page: Page, name: string) {
 	await page.getByRole('link', { name: 'All prompts' }).click();
@@ -57,8 +45,8 @@ describe('co-editing a chat prompt', () => {
 		const ana = await device('ana');
 		const ben = await device('ben');
 		const vic = await device('vic');
-		await connect(ana, workspace, 'editor', 'ana');
-		await connect(ben, workspace, 'editor', 'ben');
+		await connectAs(ana, workspace, 'editor', 'ana');
+		await connectAs(ben, workspace, 'editor', 'ben');
 
 		// Ana creates a chat prompt (a system and a user message) and writes the system message.
 		await ana.getByRole('link', { name: 'All prompts' }).click();
@@ -114,7 +102,7 @@ describe('co-editing a chat prompt', () => {
 		await expect.poll(() => conversation(ben)).toEqual(typed);
 
 		// A viewer sees the prompt live but cannot change anything on it.
-		await connect(vic, workspace, 'viewer', 'vic');
+		await connectAs(vic, workspace, 'viewer', 'vic');
 		await openPrompt(vic, 'support-chat');
 		await expect.poll(() => conversation(vic)).toEqual(typed);
 		await expect
@@ -143,9 +131,9 @@ describe('co-editing a chat prompt', () => {
 		await vic.getByTitle('New folder', { exact: true }).click();
 		await vic.getByRole('dialog').getByLabel('Name').fill('Viewer folder');
 		await vic.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
-		await badge(vic, 'error');
+		await waitSyncState(vic, 'error');
 		await vic.getByTestId('editor-reset').getByRole('button', { name: 'Reset from relay' }).click();
-		await badge(vic, 'synced');
+		await waitSyncState(vic, 'synced');
 		await vic.getByTestId('editor-reset').waitFor({ state: 'detached' });
 		await expect.poll(() => conversation(vic)).toEqual(later);
 		await typeAtEnd(ana, 1, ' Reply in English.');

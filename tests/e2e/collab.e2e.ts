@@ -1,37 +1,22 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createToken } from '../../sync-server/src/index';
 import { enrollFromCli } from '../../sync-server/src/collab/registry';
 import { makeInviteLink } from '../../src/lib/core/sync/invite';
-import { appUrl, launchBrowser, openApp, pageErrors } from './browser';
+import { appUrl, commitPrompt, createTextPrompt, deviceScope, pageErrors } from './browser';
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-beforeAll(async () => {
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	for (const c of contexts) await c.close();
-	await browser.close();
-});
+const devices = deviceScope(beforeAll, afterAll, { width: 1400, height: 1100 });
 
 const SCREENSHOTS = process.env.COLLAB_SCREENSHOTS;
-
-async function newContext(): Promise<BrowserContext> {
-	const c = await browser.newContext({ viewport: { width: 1400, height: 1100 } });
-	contexts.push(c);
-	return c;
-}
 
 const toast = (page: Page, role: 'status' | 'alert', text: string | RegExp) =>
 	expect
 		.poll(() => page.getByRole(role).filter({ hasText: text }).count(), { timeout: 10000 })
 		.toBeGreaterThan(0);
 
-/** Opens the workspace page from an invite link and joins. */
-async function joinWith(context: BrowserContext, link: string, role: string): Promise<Page> {
-	const page = await openApp(context, '/workspace' + link.slice(link.indexOf('#')));
-	page.setDefaultTimeout(15000);
+/** Opens the workspace page from an invite link on a new device of `user` and joins. */
+async function joinWith(user: string, link: string, role: string): Promise<Page> {
+	const page = await devices.open(user, '/workspace' + link.slice(link.indexOf('#')));
 	await page.getByRole('button', { name: 'Join' }).click();
 	await expect.poll(() => page.getByTestId('my-role').textContent()).toBe(role);
 	return page;
@@ -60,27 +45,15 @@ describe('collaboration in the browser', () => {
 		});
 
 		// The owner joins and invites an editor and a reviewer through the page.
-		const owner = await joinWith(await newContext(), ownerLink, 'owner');
+		const owner = await joinWith('olga', ownerLink, 'owner');
 		const edLink = await invite(owner, 'ed', 'editor');
 		const ritaLink = await invite(owner, 'rita', 'reviewer');
 		expect(edLink).toContain('#invite=');
 
 		// The editor writes and commits a prompt.
-		const ed = await joinWith(await newContext(), edLink, 'editor');
-		await ed
-			.getByRole('link', { name: /Library|All prompts/ })
-			.first()
-			.click();
-		await ed.getByRole('button', { name: '+ Text prompt' }).click();
-		await ed.getByRole('dialog').getByLabel(/Name/).fill('checkout-greeting');
-		await ed.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
-		await expect.poll(() => ed.getByTestId('prompt-name').textContent()).toBe('checkout-greeting');
-		await ed.getByLabel('Prompt template').click();
-		await ed.keyboard.type('Welcome back, {{ name }}!');
-		await expect.poll(() => ed.getByTestId('save-state').textContent()).toBe('All changes saved');
-		await ed.getByRole('button', { name: 'Commit', exact: true }).click();
-		await ed.getByRole('dialog').getByLabel('Commit message').fill('First greeting');
-		await ed.getByRole('dialog').getByRole('button', { name: 'Commit' }).click();
+		const ed = await joinWith('ed', edLink, 'editor');
+		await createTextPrompt(ed, 'checkout-greeting', 'Welcome back, {{ name }}!');
+		await commitPrompt(ed, 'First greeting');
 		await expect.poll(() => ed.getByTestId('head-id').textContent()).toMatch(/^[0-9a-f]{8}$/);
 
 		// Moving production without an approved review is refused with a clear message.
@@ -106,7 +79,7 @@ describe('collaboration in the browser', () => {
 		expect(await ed.getByRole('button', { name: 'Approve' }).count()).toBe(0);
 
 		// The reviewer approves it with a comment.
-		const rita = await joinWith(await newContext(), ritaLink, 'reviewer');
+		const rita = await joinWith('rita', ritaLink, 'reviewer');
 		await rita.getByTestId('review').waitFor();
 		await rita.getByLabel('Review comment').fill('Reads well, ship it');
 		await rita.getByRole('button', { name: 'Approve' }).click();

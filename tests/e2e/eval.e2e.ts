@@ -4,50 +4,23 @@
  * reload mid-run and a resume, the sandboxed JavaScript scorer (escape attempts and time limit),
  * human review, and the A/B verdict.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openApp, pageErrors } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+	addProvider,
+	commitPrompt,
+	contextPerTest,
+	createTextPrompt,
+	pageErrors,
+	replaceTemplate
+} from './browser';
 
 const SCREENSHOTS = process.env.EVAL_SCREENSHOTS;
 
-let browser: Browser;
-let context: BrowserContext;
-beforeAll(async () => {
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser.close();
-});
-beforeEach(async () => {
-	context = await browser.newContext();
-});
-afterEach(async () => {
-	await context.close();
-});
+const app = contextPerTest();
 
 async function screenshot(page: Page, name: string) {
 	if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
-}
-
-const saved = (page: Page) =>
-	expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
-
-async function commit(page: Page, message: string) {
-	const head = page.getByTestId('head-id');
-	const before = (await head.count()) ? await head.textContent() : null;
-	await page.getByRole('button', { name: 'Commit', exact: true }).click();
-	await page.getByRole('dialog').getByLabel('Commit message').fill(message);
-	await page.getByRole('dialog').getByRole('button', { name: 'Commit' }).click();
-	await expect
-		.poll(async () => ((await head.count()) ? await head.textContent() : null))
-		.not.toBe(before);
-}
-
-async function setTemplate(page: Page, text: string) {
-	await page.getByLabel('Prompt template').click();
-	await page.keyboard.press('Control+A');
-	await page.keyboard.type(text);
-	await saved(page);
 }
 
 const CITIES = [
@@ -84,33 +57,30 @@ const ESCAPE_CODE = [
 
 describe('evaluation in the browser', () => {
 	it('imports a CSV, runs two versions on two models, resumes after a reload and shows the A/B verdict', async () => {
-		const page = await openApp(context, '/settings');
+		const page = await app.open('/settings');
 		// The "works offline" banner can cover buttons at the bottom of the page: dismiss it.
 		await page.addLocatorHandler(page.getByTestId('offline-ready'), (banner) =>
 			banner.getByRole('button', { name: 'OK' }).click()
 		);
 		// 1. A provider through the Settings page: the test server, OpenAI format.
-		await page.getByRole('button', { name: '+ Add provider' }).click();
-		const form = page.getByRole('form', { name: 'Add provider' });
-		await form.getByLabel('Kind').selectOption({ label: 'OpenAI-compatible server' });
-		await form.getByLabel('Name', { exact: true }).fill('Mock');
-		await form.getByLabel('Id', { exact: true }).fill('mock');
-		await form.getByLabel('Base URL').fill(`${inject('llmUrl')}/v1`);
-		await form.getByLabel('Models').fill('gpt-4o-mini, gpt-4.1-nano');
-		await form.getByLabel('API key').fill('sk-e2e-eval');
-		await form.getByRole('button', { name: 'Add provider' }).click();
-		await page.locator('[data-provider="mock"]').waitFor();
+		await addProvider(page, {
+			kind: 'OpenAI-compatible server',
+			name: 'Mock',
+			id: 'mock',
+			baseUrl: `${inject('llmUrl')}/v1`,
+			models: 'gpt-4o-mini, gpt-4.1-nano',
+			key: 'sk-e2e-eval'
+		});
 
 		// 2. A prompt with two committed versions.
-		await page.getByRole('link', { name: 'All prompts' }).click();
-		await page.getByRole('button', { name: '+ Text prompt' }).click();
-		await page.getByRole('dialog').getByLabel(/Name/).fill('capital');
-		await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
-		await expect.poll(() => page.getByTestId('prompt-name').textContent()).toBe('capital');
-		await setTemplate(page, 'Capital city {{ city }}? reply with exactly: {{ good }}');
-		await commit(page, 'v1 good');
-		await setTemplate(page, 'Capital city {{ city }}? reply with exactly: {{ meh }}');
-		await commit(page, 'v2 meh');
+		await createTextPrompt(
+			page,
+			'capital',
+			'Capital city {{ city }}? reply with exactly: {{ good }}'
+		);
+		await commitPrompt(page, 'v1 good');
+		await replaceTemplate(page, 'Capital city {{ city }}? reply with exactly: {{ meh }}');
+		await commitPrompt(page, 'v2 meh');
 
 		// 3. Datasets: a broken CSV lists its row-level problems; the good one imports with mapping.
 		await page.getByRole('link', { name: 'Datasets' }).click();

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openApp, pageErrors } from './browser';
+import { describe, expect, it } from 'vitest';
+import { contextPerTest, createTextPrompt, pageErrors } from './browser';
 
-let browser: Browser;
-beforeAll(async () => {
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser.close();
-});
+const app = contextPerTest();
 
 describe('few-shot sets in the browser', () => {
 	it('creates a set and inserts it into a playground render with fewshot("tone")', async () => {
-		const context = await browser.newContext();
-		const page = await openApp(context, '/');
+		const page = await app.open();
 		await page.getByRole('link', { name: /Few-shot sets/ }).click();
 		await page.getByLabel('New set name').fill('tone');
 		await page.getByRole('button', { name: '+ New set' }).click();
@@ -27,14 +19,7 @@ describe('few-shot sets in the browser', () => {
 			.poll(() => page.locator('[data-set="tone"]').textContent())
 			.toContain('2 examples');
 
-		await page.getByRole('link', { name: 'All prompts' }).click();
-		await page.getByRole('button', { name: '+ Text prompt' }).click();
-		await page.getByRole('dialog').getByLabel(/Name/).fill('friendly');
-		await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
-		await expect.poll(() => page.getByTestId('prompt-name').textContent()).toBe('friendly');
-		await page.getByLabel('Prompt template').click();
-		await page.keyboard.type('{{ fewshot("tone") }}\nInput: {{ q }}');
-		await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
+		await createTextPrompt(page, 'friendly', '{{ fewshot("tone") }}\nInput: {{ q }}');
 		await page.getByRole('link', { name: /Open in playground/ }).click();
 		await page.getByRole('group', { name: 'Variables' }).waitFor();
 		await page.locator('#var-q').fill('thanks');
@@ -45,6 +30,5 @@ describe('few-shot sets in the browser', () => {
 				'Input: hi\nOutput: Hello there, friend!\n\nInput: bye\nOutput: Farewell, friend!\nInput: thanks'
 			);
 		expect(pageErrors(page)).toEqual([]);
-		await context.close();
 	});
 });

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, openApp, pageErrors } from './browser';
+import { contextPerTest, pageErrors } from './browser';
 
-let browser: Browser;
-let context: BrowserContext;
-beforeAll(async () => {
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser.close();
-});
-beforeEach(async () => {
-	context = await browser.newContext({ acceptDownloads: true });
-});
-afterEach(async () => {
-	await context.close();
-});
+const app = contextPerTest({ acceptDownloads: true });
 
 async function createPrompt(
 	page: Page,
@@ -50,7 +37,7 @@ async function newFolder(page: Page, name: string) {
 
 describe('the prompt library in the browser', () => {
 	it('creates, edits, searches, moves, deletes and undoes', async () => {
-		const page = await openApp(context);
+		const page = await app.open();
 		await createPrompt(page, 'Summarize Email', 'Summarize {{ email }} in three bullet points.');
 		await page.getByLabel('Tags (comma separated)').fill('email, summary');
 		await page.getByLabel('Temperature').fill('0.3');
@@ -109,7 +96,7 @@ describe('the prompt library in the browser', () => {
 	});
 
 	it('starts from example prompts and files one into a folder by drag and drop', async () => {
-		const page = await openApp(context);
+		const page = await app.open();
 		await page.getByRole('button', { name: 'Load example prompts' }).click();
 		const results = page.getByRole('list', { name: 'Prompts' }).locator('li');
 		await expect.poll(() => results.count()).toBeGreaterThan(5);
@@ -123,7 +110,7 @@ describe('the prompt library in the browser', () => {
 	});
 
 	it('keeps every keystroke across a reload, and a duplicate name is refused', async () => {
-		const page = await openApp(context);
+		const page = await app.open();
 		await createPrompt(page, 'draft', '');
 		await page.getByLabel('Prompt template').click();
 		await page.keyboard.type('Keystrokes that must survive');
@@ -155,7 +142,7 @@ describe('the prompt library in the browser', () => {
 	});
 
 	it('exports, imports back, and rejects a malformed file with its message', async () => {
-		const page = await openApp(context);
+		const page = await app.open();
 		await createPrompt(page, 'exported', 'Round trip {{ me }}');
 		await page.getByRole('link', { name: /Backup/ }).click();
 		const [download] = await Promise.all([
@@ -169,8 +156,7 @@ describe('the prompt library in the browser', () => {
 		expect(exported.prompts.map((p: { name: string }) => p.name)).toEqual(['exported']);
 
 		// A fresh browser profile restores it.
-		const other = await browser.newContext();
-		const page2 = await openApp(other, '/backup');
+		const page2 = await app.openElsewhere('/backup');
 		await page2.getByLabel('Replace this library').check();
 		await page2.getByLabel(/Library file/).setInputFiles(file);
 		await expect
@@ -189,17 +175,16 @@ describe('the prompt library in the browser', () => {
 		expect(error).toMatch(/prompts\[0\].*name/);
 		await page2.getByRole('link', { name: 'All prompts' }).click();
 		await page2.locator('[data-prompt="exported"]').waitFor();
-		await other.close();
 	});
 
 	it('works offline after a reload, with the data intact', async () => {
-		const page = await openApp(context);
+		const page = await app.open();
 		await page.evaluate(() => navigator.serviceWorker.ready);
 		await createPrompt(page, 'offline-proof', 'Still here without a network');
 		// The first load is not controlled by the worker yet; reload once online so it is.
 		await page.reload();
 		await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-		await context.setOffline(true);
+		await page.context().setOffline(true);
 		await page.goto(page.url().replace(/\/prompts\/.*/, '/'));
 		await page.locator('[data-prompt="offline-proof"]').waitFor();
 		await expect.poll(() => page.getByTestId('network-state').textContent()).toContain('Offline');
@@ -207,6 +192,6 @@ describe('the prompt library in the browser', () => {
 		await expect
 			.poll(() => page.getByLabel('Prompt template').textContent())
 			.toBe('Still here without a network');
-		await context.setOffline(false);
+		await page.context().setOffline(false);
 	});
 });

@@ -1,55 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openApp, pageErrors } from './browser';
+import { describe, expect, inject, it } from 'vitest';
+import { addProvider, contextPerTest, createTextPrompt, pageErrors } from './browser';
 
-let browser: Browser;
-let context: BrowserContext;
-beforeAll(async () => {
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser.close();
-});
-beforeEach(async () => {
-	context = await browser.newContext();
-});
-afterEach(async () => {
-	await context.close();
-});
+const app = contextPerTest();
 
 const SECRET = 'sk-e2e-super-secret-key';
-
-async function addProvider(
-	page: Page,
-	p: { kind: string; name: string; id: string; baseUrl: string; models: string; key: string }
-) {
-	await page.getByRole('button', { name: '+ Add provider' }).click();
-	const form = page.getByRole('form', { name: 'Add provider' });
-	await form.getByLabel('Kind').selectOption({ label: p.kind });
-	await form.getByLabel('Name', { exact: true }).fill(p.name);
-	await form.getByLabel('Id', { exact: true }).fill(p.id);
-	await form.getByLabel('Base URL').fill(p.baseUrl);
-	await form.getByLabel('Models').fill(p.models);
-	await form.getByLabel('API key').fill(p.key);
-	await form.getByRole('button', { name: 'Add provider' }).click();
-	await page.locator(`[data-provider="${p.id}"]`).waitFor();
-}
-
-async function createPrompt(page: Page, name: string, text: string) {
-	await page.getByRole('link', { name: 'All prompts' }).click();
-	await page.getByRole('button', { name: '+ Text prompt' }).click();
-	await page.getByRole('dialog').getByLabel(/Name/).fill(name);
-	await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
-	await expect.poll(() => page.getByTestId('prompt-name').textContent()).toBe(name);
-	await page.getByLabel('Prompt template').click();
-	await page.keyboard.type(text);
-	await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
-}
 
 describe('the playground in the browser', () => {
 	it('configures providers, renders with a trace, and runs two models side by side', async () => {
 		const llmUrl = inject('llmUrl');
-		const page = await openApp(context, '/settings');
+		const page = await app.open('/settings');
 		const cspViolations: string[] = [];
 		page.on('console', (m) => {
 			if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
@@ -75,7 +34,7 @@ describe('the playground in the browser', () => {
 			.toContain('device key');
 		expect(await page.content()).not.toContain(SECRET);
 
-		await createPrompt(
+		await createTextPrompt(
 			page,
 			'greeter',
 			'reply with exactly: Hello {{ name | upper }} from {{ city }}'
@@ -133,13 +92,13 @@ describe('the playground in the browser', () => {
 	});
 
 	it('shows syntax errors with line and column, and stops a runaway loop without freezing', async () => {
-		const page = await openApp(context);
-		await createPrompt(page, 'broken', 'Hi {{ name + }}');
+		const page = await app.open();
+		await createTextPrompt(page, 'broken', 'Hi {{ name + }}');
 		await page.getByRole('link', { name: /Open in playground/ }).click();
 		const syntax = page.getByTestId('syntax-error');
 		await expect.poll(() => syntax.textContent()).toMatch(/line 1, column \d+/);
 
-		await createPrompt(
+		await createTextPrompt(
 			page,
 			'runaway',
 			'{% for i in range(10000) %}{% for j in range(10000) %}x{% endfor %}{% endfor %}'

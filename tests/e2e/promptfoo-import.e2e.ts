@@ -2,26 +2,13 @@
  * promptfoo import in Chromium: the config, a prompt file and tests.csv picked together; the
  * summary; prompts in the library, the dataset in /datasets, and /evals/new prefilled.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openApp, pageErrors } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { contextPerTest, pageErrors } from './browser';
 
 const SCREENSHOTS = process.env.PF_SCREENSHOTS;
 
-let browser: Browser;
-let context: BrowserContext;
-beforeAll(async () => {
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser.close();
-});
-beforeEach(async () => {
-	context = await browser.newContext();
-});
-afterEach(async () => {
-	await context.close();
-});
+const app = contextPerTest();
 
 async function screenshot(page: Page, name: string) {
 	if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
@@ -55,7 +42,7 @@ const upload = (name: string, text: string) => ({
 
 describe('promptfoo import in the browser', () => {
 	it('names a missing file, then imports prompts, a dataset and a prefilled evaluation', async () => {
-		const page = await openApp(context, '/evals');
+		const page = await app.open('/evals');
 		const input = page.getByLabel('promptfoo config and its files');
 
 		// Without tests.csv: a specific error, nothing to import.

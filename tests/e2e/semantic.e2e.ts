@@ -1,32 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { appUrl, launchBrowser, openApp, pageErrors } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { appUrl, contextPerTest, createTextPrompt, pageErrors } from './browser';
 
-let browser: Browser;
-let context: BrowserContext;
-beforeAll(async () => {
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser.close();
-});
-beforeEach(async () => {
-	context = await browser.newContext();
-});
-afterEach(async () => {
-	await context.close();
-});
-
-async function createPrompt(page: Page, name: string, text: string) {
-	await page.getByRole('link', { name: 'All prompts' }).click();
-	await page.getByRole('button', { name: '+ Text prompt' }).click();
-	await page.getByRole('dialog').getByLabel(/Name/).fill(name);
-	await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
-	await expect.poll(() => page.getByTestId('prompt-name').textContent()).toBe(name);
-	await page.getByLabel('Prompt template').click();
-	await page.keyboard.type(text);
-	await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
-}
+const app = contextPerTest();
 
 const resultNames = (page: Page) =>
 	page
@@ -35,21 +11,25 @@ const resultNames = (page: Page) =>
 
 describe('semantic search in the browser', () => {
 	it('finds a prompt by meaning, offline after a reload, with the model served by the app', async () => {
-		const page = await openApp(context);
+		const page = await app.open();
 		const foreign: string[] = [];
 		page.on('request', (r) => {
 			if (!r.url().startsWith(new URL(appUrl()).origin) && !r.url().startsWith('data:'))
 				foreign.push(r.url());
 		});
 		await page.evaluate(() => navigator.serviceWorker.ready);
-		await createPrompt(page, 'email-digest', 'Condense the customer message into three bullets.');
-		await createPrompt(page, 'french-rewrite', 'Render the passage in French, same tone.');
-		await createPrompt(page, 'orders-query', 'Write SQL against the orders table.');
+		await createTextPrompt(
+			page,
+			'email-digest',
+			'Condense the customer message into three bullets.'
+		);
+		await createTextPrompt(page, 'french-rewrite', 'Render the passage in French, same tone.');
+		await createTextPrompt(page, 'orders-query', 'Write SQL against the orders table.');
 
 		// The first load is not controlled by the service worker; reload online so it is.
 		await page.goto(appUrl('/'));
 		await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-		await context.setOffline(true);
+		await page.context().setOffline(true);
 		await page.reload();
 		await page.locator('[data-prompt="orders-query"]').waitFor();
 		await expect.poll(() => page.getByTestId('network-state').textContent()).toContain('Offline');
@@ -72,18 +52,22 @@ describe('semantic search in the browser', () => {
 
 		expect(foreign).toEqual([]);
 		expect(pageErrors(page)).toEqual([]);
-		await context.setOffline(false);
+		await page.context().setOffline(false);
 	});
 
 	it('draws the library map and dedupes a near-duplicate with undo', async () => {
-		const page = await openApp(context);
-		await createPrompt(page, 'email-digest', 'Condense the customer message into three bullets.');
-		await createPrompt(
+		const page = await app.open();
+		await createTextPrompt(
+			page,
+			'email-digest',
+			'Condense the customer message into three bullets.'
+		);
+		await createTextPrompt(
 			page,
 			'email-digest-copy',
 			'Condense the customer message into three bullets.'
 		);
-		await createPrompt(page, 'orders-query', 'Write SQL against the orders table.');
+		await createTextPrompt(page, 'orders-query', 'Write SQL against the orders table.');
 		await page.getByRole('link', { name: 'Library map' }).click();
 		await page.locator('canvas').waitFor();
 		await expect

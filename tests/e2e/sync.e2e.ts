@@ -1,69 +1,18 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createToken } from '../../sync-server/src/index';
-import { launchBrowser, openApp, pageErrors } from './browser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+	connectAs,
+	createTextPrompt,
+	deviceScope,
+	editorText,
+	pageErrors,
+	waitSyncState
+} from './browser';
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-beforeAll(async () => {
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	for (const c of contexts) await c.close();
-	await browser.close();
-});
+const devices = deviceScope(beforeAll, afterAll, { width: 1280, height: 860 });
 
 /** Set SYNC_SCREENSHOTS=<dir> to keep pictures of the Sync page and the co-editing editor. */
 const SCREENSHOTS = process.env.SYNC_SCREENSHOTS;
-
-/** A device: a browser context whose user has a name (shown to co-editors). */
-async function device(author: string): Promise<BrowserContext> {
-	const c = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-	await c.addInitScript((name) => localStorage.setItem('promptloom:author', name), author);
-	contexts.push(c);
-	return c;
-}
-
-/** Connects through the Sync page form and waits until the workspace is in sync. */
-async function connect(page: Page, workspace: string, role: 'editor' | 'viewer', user: string) {
-	const token = await createToken({ dataDir: inject('relayDataDir'), workspace, role, user });
-	await page.getByRole('link', { name: '⟳ Sync' }).click();
-	await page.getByTestId('sync-relay').fill(inject('relayUrl'));
-	await page.getByTestId('sync-workspace').fill(workspace);
-	await page.getByTestId('sync-token').fill(token);
-	await page.getByLabel('Role').selectOption(role);
-	await page.getByTestId('sync-connect').click();
-	await badge(page, 'synced');
-}
-
-const badge = (page: Page, state: string) =>
-	expect
-		.poll(() => page.getByTestId('sync-status').getAttribute('data-state'), { timeout: 15000 })
-		.toBe(state);
-
-async function createTextPrompt(page: Page, name: string, text: string): Promise<string> {
-	await page.getByRole('link', { name: 'All prompts' }).click();
-	await page.getByRole('button', { name: '+ Text prompt' }).click();
-	await page.getByRole('dialog').getByLabel(/Name/).fill(name);
-	await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
-	await expect.poll(() => page.getByTestId('prompt-name').textContent()).toBe(name);
-	await page.getByLabel('Prompt template').click();
-	await page.keyboard.type(text);
-	await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
-	return page.url().split('/prompts/')[1];
-}
-
-/** The editor's text as lines, without the remote carets and name labels drawn inside them. */
-const editorText = (page: Page) =>
-	page.getByLabel('Prompt template').evaluate((el) =>
-		[...el.querySelectorAll('.cm-line')]
-			.map((line) => {
-				const copy = line.cloneNode(true) as HTMLElement;
-				for (const c of copy.querySelectorAll('.cm-ySelectionCaret')) c.remove();
-				return (copy.textContent ?? '').replace(/\u2060/g, '');
-			})
-			.join('\n')
-	);
 
 /** Puts the cursor at the end of line `n` (1-based) of the prompt editor. */
 async function endOfLine(page: Page, n: number) {
@@ -78,12 +27,10 @@ async function endOfLine(page: Page, n: number) {
 describe('local-first sync in the browser', () => {
 	it('syncs a new prompt, co-edits it live with cursors, merges offline edits and works offline', async () => {
 		const workspace = `sync-${Date.now().toString(36)}`;
-		const a = await openApp(await device('ana'));
-		const bContext = await device('ben');
-		const b = await openApp(bContext);
-		for (const p of [a, b]) p.setDefaultTimeout(15000);
-		await connect(a, workspace, 'editor', 'ana');
-		await connect(b, workspace, 'editor', 'ben');
+		const a = await devices.open('ana');
+		const b = await devices.open('ben');
+		await connectAs(a, workspace, 'editor', 'ana');
+		await connectAs(b, workspace, 'editor', 'ben');
 		await expect.poll(() => b.getByTestId('sync-page-status').textContent()).toContain('Synced');
 		if (SCREENSHOTS) await b.screenshot({ path: `${SCREENSHOTS}/sync-page.png`, fullPage: true });
 
@@ -118,8 +65,8 @@ describe('local-first sync in the browser', () => {
 
 		// (c, d) B goes offline; both edit other lines and the same line; B comes back; all merge.
 		await b.evaluate(() => navigator.serviceWorker.ready);
-		await bContext.setOffline(true);
-		await badge(b, 'offline');
+		await b.context().setOffline(true);
+		await waitSyncState(b, 'offline');
 		await expect
 			.poll(() => b.getByTestId('sync-status').textContent())
 			.toContain('Offline: changes kept here');
@@ -135,8 +82,8 @@ describe('local-first sync in the browser', () => {
 		await b.keyboard.type('Offline line from ben.');
 		await expect.poll(() => b.getByTestId('save-state').textContent()).toBe('All changes saved');
 		expect(await editorText(a)).not.toContain('ben line 2');
-		await bContext.setOffline(false);
-		await badge(b, 'synced');
+		await b.context().setOffline(false);
+		await waitSyncState(b, 'synced');
 		const merged = [
 			'[ben first] Hello {{ name }}. Welcome back. [ana offline-time]',
 			'Answer in {{ language }}. [ben line 2]',
@@ -150,27 +97,26 @@ describe('local-first sync in the browser', () => {
 		// (e) Reload B with the network off: the synced prompt is still there, text included.
 		await b.reload();
 		await expect.poll(() => b.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-		await bContext.setOffline(true);
+		await b.context().setOffline(true);
 		await b.goto(b.url().replace(/\/prompts\/.*/, '/'));
 		await b.locator('[data-prompt="greeting"]').waitFor();
-		await badge(b, 'offline');
+		await waitSyncState(b, 'offline');
 		await b.locator('[data-prompt="greeting"]').getByRole('link').click();
 		await expect.poll(() => editorText(b)).toBe(merged);
 		expect(b.url()).toContain(id);
-		await bContext.setOffline(false);
-		await badge(b, 'synced');
+		await b.context().setOffline(false);
+		await waitSyncState(b, 'synced');
 		expect(pageErrors(a)).toEqual([]);
 		expect(pageErrors(b)).toEqual([]);
 	});
 
 	it('shows a viewer the refusal of its edit, resets from the relay, then receives edits again', async () => {
 		const workspace = `sync-view-${Date.now().toString(36)}`;
-		const ed = await openApp(await device('ed'));
-		const vic = await openApp(await device('vic'));
-		for (const p of [ed, vic]) p.setDefaultTimeout(15000);
-		await connect(ed, workspace, 'editor', 'ed');
+		const ed = await devices.open('ed');
+		const vic = await devices.open('vic');
+		await connectAs(ed, workspace, 'editor', 'ed');
 		await createTextPrompt(ed, 'notice', 'Relay text.');
-		await connect(vic, workspace, 'viewer', 'vic');
+		await connectAs(vic, workspace, 'viewer', 'vic');
 		await expect
 			.poll(() => vic.getByTestId('sync-page-status').textContent())
 			.toContain('Synced (read-only)');
@@ -185,7 +131,7 @@ describe('local-first sync in the browser', () => {
 		await vic.getByTitle('New folder', { exact: true }).click();
 		await vic.getByRole('dialog').getByLabel('Name').fill('Viewer folder');
 		await vic.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
-		await badge(vic, 'error');
+		await waitSyncState(vic, 'error');
 		await expect
 			.poll(() => vic.getByTestId('sync-status').textContent())
 			.toContain('Sync error: read-only role (reset needed)');
@@ -197,7 +143,7 @@ describe('local-first sync in the browser', () => {
 		if (SCREENSHOTS)
 			await vic.screenshot({ path: `${SCREENSHOTS}/sync-reset.png`, fullPage: true });
 		await vic.getByTestId('sync-reset').click();
-		await badge(vic, 'synced');
+		await waitSyncState(vic, 'synced');
 
 		await vic.getByRole('link', { name: 'All prompts' }).click();
 		await vic.locator('[data-prompt="notice"]').getByRole('link').click();

@@ -1,51 +1,21 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, openApp, pageErrors } from './browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { commitPrompt, contextPerTest, pageErrors, replaceTemplate } from './browser';
 
-let browser: Browser;
-let context: BrowserContext;
-beforeAll(async () => {
-	browser = await launchBrowser();
-});
-afterAll(async () => {
-	await browser.close();
-});
-beforeEach(async () => {
-	context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-});
-afterEach(async () => {
-	await context.close();
-});
+const app = contextPerTest({ viewport: { width: 1400, height: 1000 } });
 
 const SCREENSHOTS = process.env.VCS_SCREENSHOTS;
 
 const editor = (page: Page) => page.getByLabel('Prompt template');
-const saved = (page: Page) =>
-	expect.poll(() => page.getByTestId('save-state').textContent()).toBe('All changes saved');
 const toast = (page: Page, role: 'status' | 'alert', text: string) =>
 	expect
 		.poll(() => page.getByRole(role).filter({ hasText: text }).count(), { timeout: 10000 })
 		.toBeGreaterThan(0);
 
-async function setText(page: Page, text: string, temperature?: string) {
-	await editor(page).click();
-	await page.keyboard.press('Control+A');
-	await page.keyboard.type(text);
-	if (temperature !== undefined) await page.getByLabel('Temperature').fill(temperature);
-	await saved(page);
-}
-
-async function commit(page: Page, message: string, expectNewHead = true) {
-	const head = page.getByTestId('head-id');
-	const before = (await head.count()) ? await head.textContent() : null;
-	await page.getByRole('button', { name: 'Commit', exact: true }).click();
-	await page.getByRole('dialog').getByLabel('Commit message').fill(message);
-	await page.getByRole('dialog').getByRole('button', { name: 'Commit' }).click();
-	if (expectNewHead) {
-		await expect
-			.poll(async () => ((await head.count()) ? await head.textContent() : null))
-			.not.toBe(before);
-	}
+/** Sets the temperature and replaces the template, then waits until both are saved. */
+async function setText(page: Page, text: string, temperature: string) {
+	await page.getByLabel('Temperature').fill(temperature);
+	await replaceTemplate(page, text);
 }
 
 /** Screenshots for a human look, without the pile of toasts the run leaves behind. */
@@ -68,7 +38,7 @@ async function openHistory(page: Page) {
 
 describe('version control in the browser', () => {
 	it('commits, branches, merges with a resolved conflict, labels, rolls back and works offline', async () => {
-		const page = await openApp(context);
+		const page = await app.open();
 		// Fail at the step that hangs rather than at the test timeout.
 		page.setDefaultTimeout(15000);
 		await page.evaluate(() => navigator.serviceWorker.ready);
@@ -80,10 +50,10 @@ describe('version control in the browser', () => {
 		await expect.poll(() => page.getByTestId('prompt-name').textContent()).toBe('vcs-demo');
 		const promptUrl = page.url();
 		await setText(page, 'Line one\nLine two\nLine three', '0.5');
-		await commit(page, 'Initial');
+		await commitPrompt(page, 'Initial');
 		await expect.poll(() => page.getByTestId('head-id').textContent()).toMatch(/^[0-9a-f]{8}$/);
 		const initialId = (await page.getByTestId('head-id').textContent())!;
-		await commit(page, 'Nothing new', false);
+		await commitPrompt(page, 'Nothing new', false);
 		await toast(page, 'alert', 'nothing to commit');
 
 		// Branch from the first version and switch to it.
@@ -102,14 +72,14 @@ describe('version control in the browser', () => {
 		await setText(page, 'Line one\nLine two from feature\nLine three', '0.7');
 		await page.getByLabel('Branch', { exact: true }).selectOption('main');
 		await toast(page, 'alert', 'uncommitted changes');
-		await commit(page, 'Feature edit');
+		await commitPrompt(page, 'Feature edit');
 
 		// Switch to main: its head is loaded into the editor. Edit the same line there.
 		await page.getByLabel('Branch', { exact: true }).selectOption('main');
 		// CodeMirror renders one element per line, so textContent has no newlines.
 		await expect.poll(() => editor(page).textContent()).toBe('Line oneLine twoLine three');
 		await setText(page, 'Line one\nLine two from main\nLine three', '0.2');
-		await commit(page, 'Main edit');
+		await commitPrompt(page, 'Main edit');
 
 		// Merge feature into main: a text conflict and a metadata conflict, resolved in the UI.
 		await openHistory(page);
@@ -191,14 +161,14 @@ describe('version control in the browser', () => {
 		// Reload, go offline: the whole history is still there.
 		await page.reload();
 		await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
-		await context.setOffline(true);
+		await page.context().setOffline(true);
 		await page.goto(`${promptUrl}/history`);
 		await page.getByTestId('history-graph').waitFor();
 		await expect.poll(() => page.locator('li[data-message]').count()).toBe(5);
 		await row(page, 'Initial').locator('[data-label="production"]').waitFor();
 		expect(await page.getByTestId('label-history').locator('li').count()).toBe(2);
 		expect(await page.getByTestId('current-branch').textContent()).toBe('main');
-		await context.setOffline(false);
+		await page.context().setOffline(false);
 		expect(pageErrors(page)).toEqual([]);
 	});
 });

@@ -1,13 +1,11 @@
 /** `promptloom eval` end to end through main(): a promptfoo config in a temp folder, the test LLM server. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
+import { cliFolder } from '../support/cli';
 import { startMockLlm, type MockLlmServer } from '../support/mock-llm/server';
 
 let llm: MockLlmServer;
-let dir: string;
 
 beforeAll(async () => {
 	llm = await startMockLlm({ port: 0 });
@@ -15,36 +13,21 @@ beforeAll(async () => {
 afterAll(async () => {
 	await llm.close();
 });
-beforeEach(async () => {
-	dir = await mkdtemp(join(tmpdir(), 'promptloom-eval-cli-'));
-	llm.reset();
-});
-afterEach(async () => {
-	await rm(dir, { recursive: true, force: true });
-});
+beforeEach(() => llm.reset());
 
-async function run(...argv: string[]) {
-	let stdout = '';
-	let stderr = '';
-	const code = await main(argv, {
-		cwd: dir,
-		env: { CI: '1' },
-		stdout: (t) => (stdout += t),
-		stderr: (t) => (stderr += t)
-	});
-	return { code, stdout, stderr };
-}
+const cli = cliFolder('eval-cli', { env: () => ({ CI: '1' }) });
+const run = cli.run;
 
 const chatCalls = () => llm.requests.filter((r) => /\/(chat\/completions|messages)$/.test(r.path));
 
 async function writeConfig(tests: string, extra = '') {
-	await writeFile(join(dir, 'style.txt'), 'Answer politely. reply with exactly: {{ answer }}');
+	await writeFile(join(cli.dir, 'style.txt'), 'Answer politely. reply with exactly: {{ answer }}');
 	await writeFile(
-		join(dir, 'tests.csv'),
+		join(cli.dir, 'tests.csv'),
 		['answer,__expected', ...tests.trim().split('\n')].join('\n')
 	);
 	await writeFile(
-		join(dir, 'promptfooconfig.yaml'),
+		join(cli.dir, 'promptfooconfig.yaml'),
 		`description: capitals
 prompts:
   - "Topic {{ topic }}. reply with exactly: {{ answer }}"
@@ -84,7 +67,7 @@ describe('promptloom eval', () => {
 		expect(chatCalls()).toHaveLength(12);
 		expect(chatCalls().filter((r) => r.wire === 'anthropic')).toHaveLength(6);
 
-		const out = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8'));
+		const out = JSON.parse(await readFile(join(cli.dir, 'out.json'), 'utf8'));
 		expect(out.results).toHaveLength(12);
 		const oslo = out.results.find(
 			(r: { vars: { answer: string }; provider: { label: string }; prompt: { id: string } }) =>
@@ -112,13 +95,13 @@ describe('promptloom eval', () => {
 		await writeConfig('Paris,Paris\nRome,contains: Ro');
 		expect((await run('eval', 'promptfooconfig.yaml')).code).toBe(0);
 		expect(chatCalls()).toHaveLength(8);
-		expect((await readdir(join(dir, '.promptloom-cache'))).length).toBe(8);
+		expect((await readdir(join(cli.dir, '.promptloom-cache'))).length).toBe(8);
 
 		const again = await run('eval', 'promptfooconfig.yaml', '--output', 'again.json');
 		expect(again.code).toBe(0);
 		expect(chatCalls()).toHaveLength(8);
 		expect(again.stdout).toMatch(/8 answered from cache; spent \$0\.0000 on 0 tokens/);
-		const out = JSON.parse(await readFile(join(dir, 'again.json'), 'utf8'));
+		const out = JSON.parse(await readFile(join(cli.dir, 'again.json'), 'utf8'));
 		expect(out.results.every((r: { cached: boolean }) => r.cached)).toBe(true);
 
 		const fresh = await run('eval', 'promptfooconfig.yaml', '--no-cache', '--max-concurrency', '2');
@@ -136,7 +119,10 @@ describe('promptloom eval', () => {
 		expect((await run('eval', 'missing.yaml')).stderr).toMatch(/cannot read config .*no such file/);
 		expect((await run('eval')).code).toBe(2);
 		expect((await run('eval', 'x.yaml', '--max-concurrency', '0')).code).toBe(2);
-		await writeFile(join(dir, 'p.yaml'), 'prompts: ["hi"]\nproviders: ["mistral:chat:small"]\n');
+		await writeFile(
+			join(cli.dir, 'p.yaml'),
+			'prompts: ["hi"]\nproviders: ["mistral:chat:small"]\n'
+		);
 		const provider = await run('eval', 'p.yaml');
 		expect(provider.code).toBe(2);
 		expect(provider.stderr).toMatch(/unsupported provider "mistral:chat:small"/);
@@ -145,7 +131,7 @@ describe('promptloom eval', () => {
 	it('records provider errors as failed results and exits 1', async () => {
 		await writeConfig('Paris,Paris');
 		await writeFile(
-			join(dir, 'promptfooconfig.yaml'),
+			join(cli.dir, 'promptfooconfig.yaml'),
 			`prompts: ["reply with exactly: {{ answer }}"]
 providers:
   - id: openai:chat:unknown-model
@@ -156,7 +142,7 @@ tests: file://tests.csv
 		const res = await run('eval', 'promptfooconfig.yaml', '-o', 'o.json');
 		expect(res.code).toBe(1);
 		expect(res.stderr).toMatch(/error: t1 × openai:chat:unknown-model: .*unknown-model/);
-		const out = JSON.parse(await readFile(join(dir, 'o.json'), 'utf8'));
+		const out = JSON.parse(await readFile(join(cli.dir, 'o.json'), 'utf8'));
 		expect(out.results[0]).toMatchObject({ pass: false, output: null });
 		expect(out.results[0].error).toMatch(/does not exist|not found/i);
 	});

@@ -1,38 +1,20 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../main';
+import { cliFolder } from '../../../tests/support/cli';
 import { parseLibrary, serializeLibrary } from '../../lib/core/io/library-file';
 import { validLibraryFixture } from '../../lib/core/io/library-fixture.testing';
 
-let dir: string;
-beforeEach(async () => {
-	dir = await mkdtemp(join(tmpdir(), 'promptloom-convert-'));
-});
-afterEach(async () => {
-	await rm(dir, { recursive: true, force: true });
-});
+const cli = cliFolder('convert');
+const run = cli.run;
 
-async function run(...argv: string[]) {
-	let stdout = '';
-	let stderr = '';
-	const code = await main(argv, {
-		cwd: dir,
-		env: {},
-		stdout: (t) => (stdout += t),
-		stderr: (t) => (stderr += t)
-	});
-	return { code, stdout, stderr };
-}
-
-const read = (name: string) => readFile(join(dir, name), 'utf8');
+const read = (name: string) => readFile(join(cli.dir, name), 'utf8');
 
 describe('promptloom convert', () => {
 	it('converts JSON to YAML and back to the identical JSON', async () => {
 		const lib = await validLibraryFixture();
 		const json = serializeLibrary(lib, 'json');
-		await writeFile(join(dir, 'lib.json'), json);
+		await writeFile(join(cli.dir, 'lib.json'), json);
 		expect(await run('convert', 'lib.json', 'lib.yaml')).toEqual({
 			code: 0,
 			stdout: 'wrote lib.yaml (yaml): 3 prompts, 2 folders, 1 projects, 2 versions\n',
@@ -43,25 +25,28 @@ describe('promptloom convert', () => {
 		expect(parseLibrary(yaml, 'yaml')).toEqual(lib);
 		expect((await run('convert', 'lib.yaml', 'again.json')).code).toBe(0);
 		expect(await read('again.json')).toBe(json);
-		expect((await readdir(dir)).sort()).toEqual(['again.json', 'lib.json', 'lib.yaml']);
+		expect((await readdir(cli.dir)).sort()).toEqual(['again.json', 'lib.json', 'lib.yaml']);
 	});
 
 	it('does not write the output when the input is invalid, and lists the problems', async () => {
 		const lib = JSON.parse(serializeLibrary(await validLibraryFixture(), 'json'));
 		lib.labels.push({ ...lib.labels[0] });
-		await writeFile(join(dir, 'bad.json'), JSON.stringify(lib));
+		await writeFile(join(cli.dir, 'bad.json'), JSON.stringify(lib));
 		expect(await run('convert', 'bad.json', 'out.yaml')).toEqual({
 			code: 1,
 			stdout: '',
 			stderr:
 				'bad.json: labels[1] ("production").name: label "production" appears twice for prompt "summarize-email" (also labels[0] ("production"))\n'
 		});
-		expect(await readdir(dir)).toEqual(['bad.json']);
+		expect(await readdir(cli.dir)).toEqual(['bad.json']);
 	});
 
 	it('refuses to overwrite an existing output without --force', async () => {
-		await writeFile(join(dir, 'lib.json'), serializeLibrary(await validLibraryFixture(), 'json'));
-		await writeFile(join(dir, 'out.yml'), 'keep me');
+		await writeFile(
+			join(cli.dir, 'lib.json'),
+			serializeLibrary(await validLibraryFixture(), 'json')
+		);
+		await writeFile(join(cli.dir, 'out.yml'), 'keep me');
 		expect(await run('convert', 'lib.json', 'out.yml')).toEqual({
 			code: 2,
 			stdout: '',
@@ -70,11 +55,14 @@ describe('promptloom convert', () => {
 		expect(await read('out.yml')).toBe('keep me');
 		expect((await run('convert', '--force', 'lib.json', 'out.yml')).code).toBe(0);
 		expect((await read('out.yml')).startsWith('format: promptloom-library')).toBe(true);
-		expect((await readdir(dir)).sort()).toEqual(['lib.json', 'out.yml']);
+		expect((await readdir(cli.dir)).sort()).toEqual(['lib.json', 'out.yml']);
 	});
 
 	it('takes the output format from --format, and the input format from --from', async () => {
-		await writeFile(join(dir, 'lib.txt'), serializeLibrary(await validLibraryFixture(), 'yaml'));
+		await writeFile(
+			join(cli.dir, 'lib.txt'),
+			serializeLibrary(await validLibraryFixture(), 'yaml')
+		);
 		expect(
 			(await run('convert', '--from', 'yaml', '--format', 'json', 'lib.txt', 'out.data')).code
 		).toBe(0);
@@ -82,7 +70,10 @@ describe('promptloom convert', () => {
 	});
 
 	it('exits 2 for usage errors and unreadable or unwritable files', async () => {
-		await writeFile(join(dir, 'lib.json'), serializeLibrary(await validLibraryFixture(), 'json'));
+		await writeFile(
+			join(cli.dir, 'lib.json'),
+			serializeLibrary(await validLibraryFixture(), 'json')
+		);
 		const unknownExt = await run('convert', 'lib.json', 'out.txt');
 		expect(unknownExt).toEqual({
 			code: 2,
@@ -101,7 +92,7 @@ describe('promptloom convert', () => {
 		expect(unwritable.stderr).toMatch(
 			/^promptloom convert: cannot write no\/such\/dir\/out\.yaml: /
 		);
-		expect((await readdir(dir)).sort()).toEqual(['lib.json']);
+		expect((await readdir(cli.dir)).sort()).toEqual(['lib.json']);
 	});
 
 	it('prints complete usage for --help', async () => {

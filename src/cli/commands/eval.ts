@@ -15,6 +15,7 @@ import {
 import { parseProviderId } from '../../lib/core/eval/provider-id';
 import { NodeJsSandbox } from '../../lib/core/eval/sandbox/js-sandbox-node';
 import type { EvalMessage, ModelCall, RenderCase } from '../../lib/core/eval/types';
+import { chatForEval } from '../../lib/core/eval-app/model-call';
 import { isPromptloomError } from '../../lib/core/model/errors';
 import {
 	createProvider,
@@ -28,6 +29,7 @@ import type { ChatMessageTemplate } from '../../lib/core/template/types';
 import { FileResponseCache } from '../eval/file-cache';
 import { progressReporter } from '../eval/progress';
 import { resultsJson, summaryTable } from '../eval/report';
+import { unreadableReason } from '../prompt-files';
 import type { CliCommand, CliIO } from '../types';
 
 export const CACHE_DIR_NAME = '.promptloom-cache';
@@ -107,24 +109,7 @@ function buildModelCall(config: PromptfooConfig, env: CliIO['env']): ModelCall {
 			provider = providerFor(sibling ?? { provider: req.provider }, env);
 			byKey.set(key, provider);
 		}
-		const { temperature, max_tokens, maxTokens, ...rest } = req.params;
-		const max = maxTokens ?? max_tokens;
-		const res = await provider.chat(
-			{
-				model: req.model,
-				messages: req.messages as ChatMessage[],
-				...(typeof temperature === 'number' ? { temperature } : {}),
-				...(typeof max === 'number' ? { maxTokens: max } : {}),
-				...(Object.keys(rest).length ? { params: rest } : {})
-			},
-			{ signal: req.signal }
-		);
-		return {
-			text: res.text,
-			usage: { inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens },
-			latencyMs: res.latencyMs,
-			costUsd: res.costUsd
-		};
+		return chatForEval(provider, req.model, req.messages as ChatMessage[], req);
 	};
 }
 
@@ -153,10 +138,7 @@ async function loadConfig(path: string): Promise<PromptfooConfig> {
 	try {
 		text = await readFile(path, 'utf8');
 	} catch (e) {
-		const code = (e as NodeJS.ErrnoException).code;
-		throw new UsageError(
-			`cannot read config "${path}": ${code === 'ENOENT' ? 'no such file' : String(code ?? e)}`
-		);
+		throw new UsageError(`cannot read config "${path}": ${unreadableReason(e)}`);
 	}
 	const base = dirname(path);
 	try {

@@ -1,12 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliFolder } from '../../../tests/support/cli';
 
-let dir: string;
+const cli = cliFolder('render', { scope: 'all' });
+const run = (...args: string[]) => cli.run('render', ...args);
+
 beforeAll(async () => {
-	dir = await mkdtemp(join(tmpdir(), 'promptloom-render-'));
 	const files: Record<string, string> = {
 		'hello.j2': 'Hello {{ name }}!\n{% for i in items %}\n- {{ i }}\n{% endfor %}\n',
 		'vars.json': '{"name": "Ann", "items": [1, 2]}',
@@ -17,20 +17,8 @@ beforeAll(async () => {
 		'chat.yaml':
 			'- role: system\n  content: You help {{ name }}.\n- role: user\n  content: "{{ items | json }}"\n'
 	};
-	for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+	for (const [name, text] of Object.entries(files)) await writeFile(join(cli.dir, name), text);
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-async function run(...args: string[]) {
-	let stdout = '';
-	let stderr = '';
-	const code = await main(['render', ...args], {
-		cwd: dir,
-		stdout: (t) => (stdout += t),
-		stderr: (t) => (stderr += t)
-	});
-	return { code, stdout, stderr };
-}
 
 describe('promptloom render', () => {
 	it('prints the rendered text, with Jinja2 whitespace defaults or trim/lstrip on request', async () => {

@@ -1,15 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../main';
+import { cliFolder, runCli } from '../../../tests/support/cli';
 import { startMockLlm, type MockLlmServer } from '../../../tests/support/mock-llm/server';
 
-let dir: string;
 let llm: MockLlmServer;
 beforeAll(async () => {
 	llm = await startMockLlm({ port: 0 });
-	dir = await mkdtemp(join(tmpdir(), 'promptloom-run-'));
+});
+afterAll(async () => {
+	await llm.close();
+});
+const cli = cliFolder('run', { scope: 'all' });
+beforeAll(async () => {
 	const files: Record<string, string> = {
 		'ask.j2': 'reply with exactly: Hello {{ name }}',
 		'vars.json': '{"name": "Ann"}',
@@ -18,30 +21,17 @@ beforeAll(async () => {
 		'syntax.j2': 'line one\n  {{ name + }}',
 		'loop.j2': '{% for i in range(100000000) %}x{% endfor %}'
 	};
-	for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-});
-afterAll(async () => {
-	await llm.close();
-	await rm(dir, { recursive: true, force: true });
+	for (const [name, text] of Object.entries(files)) await writeFile(join(cli.dir, name), text);
 });
 
-async function run(args: string[], env: Record<string, string> = {}) {
-	let stdout = '';
-	let stderr = '';
-	const code = await main(['run', ...args], {
-		cwd: dir,
-		env: {
-			OPENAI_BASE_URL: `${llm.url}/v1`,
-			OPENAI_API_KEY: 'sk-test',
-			ANTHROPIC_BASE_URL: llm.url,
-			ANTHROPIC_API_KEY: 'sk-ant-test',
-			...env
-		},
-		stdout: (t) => (stdout += t),
-		stderr: (t) => (stderr += t)
+const run = (args: string[], env: Record<string, string> = {}) =>
+	runCli(['run', ...args], cli.dir, {
+		OPENAI_BASE_URL: `${llm.url}/v1`,
+		OPENAI_API_KEY: 'sk-test',
+		ANTHROPIC_BASE_URL: llm.url,
+		ANTHROPIC_API_KEY: 'sk-ant-test',
+		...env
 	});
-	return { code, stdout, stderr };
-}
 
 describe('promptloom run', () => {
 	it('streams the answer to stdout and prints usage and cost to stderr', async () => {

@@ -1,14 +1,14 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openAppCore } from '../../lib/core/app-core';
-import { main } from '../main';
+import { cliFolder } from '../../../tests/support/cli';
 
-let dir: string;
+const cli = cliFolder('search', { scope: 'all' });
+const run = cli.run;
+
 beforeAll(async () => {
-	dir = await mkdtemp(join(tmpdir(), 'promptloom-search-'));
 	const core = await openAppCore({ name: 'cli-search', indexedDB: new IDBFactory(), IDBKeyRange });
 	await core.library.createPrompt({
 		name: 'email-summary',
@@ -22,23 +22,10 @@ beforeAll(async () => {
 		name: 'sql-helper',
 		content: 'Write a query against the orders table that answers the question.'
 	});
-	await writeFile(join(dir, 'lib.json'), await core.backup.exportText('json'));
+	await writeFile(join(cli.dir, 'lib.json'), await core.backup.exportText('json'));
 	core.close();
-	await writeFile(join(dir, 'bad.json'), '{"prompts": 3}');
+	await writeFile(join(cli.dir, 'bad.json'), '{"prompts": 3}');
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-	let stdout = '';
-	let stderr = '';
-	const code = await main(argv, {
-		cwd: dir,
-		env: {},
-		stdout: (t) => (stdout += t),
-		stderr: (t) => (stderr += t)
-	});
-	return { code, stdout, stderr };
-}
 
 describe('promptloom search', () => {
 	it('prints the best matches by meaning with scores (bundled model)', async () => {

@@ -1,34 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { main } from '../main';
+import { cliFolder } from '../../../tests/support/cli';
 import { serializeLibrary } from '../../lib/core/io/library-file';
 import { validLibraryFixture } from '../../lib/core/io/library-fixture.testing';
 
-let dir: string;
-beforeEach(async () => {
-	dir = await mkdtemp(join(tmpdir(), 'promptloom-validate-'));
-});
-afterEach(async () => {
-	await rm(dir, { recursive: true, force: true });
-});
-
-async function run(...argv: string[]) {
-	let stdout = '';
-	let stderr = '';
-	const code = await main(argv, {
-		cwd: dir,
-		env: {},
-		stdout: (t) => (stdout += t),
-		stderr: (t) => (stderr += t)
-	});
-	return { code, stdout, stderr };
-}
+const cli = cliFolder('validate');
+const run = cli.run;
 
 describe('promptloom validate', () => {
 	it('prints the counts and exits 0 for a valid JSON file', async () => {
-		await writeFile(join(dir, 'lib.json'), serializeLibrary(await validLibraryFixture(), 'json'));
+		await writeFile(
+			join(cli.dir, 'lib.json'),
+			serializeLibrary(await validLibraryFixture(), 'json')
+		);
 		expect(await run('validate', 'lib.json')).toEqual({
 			code: 0,
 			stdout: 'ok: 3 prompts, 2 folders, 1 projects, 2 versions\n',
@@ -38,8 +23,8 @@ describe('promptloom validate', () => {
 
 	it('reads YAML by extension, and by content with --format or detection', async () => {
 		const yaml = serializeLibrary(await validLibraryFixture(), 'yaml');
-		await writeFile(join(dir, 'lib.yml'), yaml);
-		await writeFile(join(dir, 'lib.backup'), yaml);
+		await writeFile(join(cli.dir, 'lib.yml'), yaml);
+		await writeFile(join(cli.dir, 'lib.backup'), yaml);
 		expect((await run('validate', 'lib.yml')).code).toBe(0);
 		expect((await run('validate', 'lib.backup')).code).toBe(0);
 		expect((await run('validate', '--format', 'yaml', 'lib.backup')).code).toBe(0);
@@ -49,7 +34,7 @@ describe('promptloom validate', () => {
 		const lib = JSON.parse(serializeLibrary(await validLibraryFixture(), 'json'));
 		lib.prompts[0].modelConfig.temperature = 5;
 		lib.prompts[1].folderId = 'nowhere';
-		await writeFile(join(dir, 'bad.json'), JSON.stringify(lib));
+		await writeFile(join(cli.dir, 'bad.json'), JSON.stringify(lib));
 		expect(await run('validate', 'bad.json')).toEqual({
 			code: 1,
 			stdout: '',
@@ -61,7 +46,7 @@ describe('promptloom validate', () => {
 
 	it('reports a syntax error with line and column', async () => {
 		await writeFile(
-			join(dir, 'broken.json'),
+			join(cli.dir, 'broken.json'),
 			'{\n  "format": "promptloom-library",\n  "version": 1,\n}\n'
 		);
 		expect(await run('validate', 'broken.json')).toEqual({
@@ -75,7 +60,7 @@ describe('promptloom validate', () => {
 		const lib = await validLibraryFixture();
 		lib.versions[0].message = 'messages are not hashed';
 		lib.versions[0].content.content = 'tampered';
-		await writeFile(join(dir, 'tampered.json'), serializeLibrary(lib, 'json'));
+		await writeFile(join(cli.dir, 'tampered.json'), serializeLibrary(lib, 'json'));
 		const result = await run('validate', 'tampered.json');
 		expect(result.code).toBe(1);
 		expect(result.stderr).toBe(
@@ -84,7 +69,7 @@ describe('promptloom validate', () => {
 	});
 
 	it('exits 2 for a missing file, a directory, or bad usage', async () => {
-		await mkdir(join(dir, 'folder.json'));
+		await mkdir(join(cli.dir, 'folder.json'));
 		expect(await run('validate', 'missing.json')).toEqual({
 			code: 2,
 			stdout: '',
@@ -106,7 +91,7 @@ describe('promptloom validate', () => {
 	});
 
 	it('exits 1 for a file that is not UTF-8 text', async () => {
-		await writeFile(join(dir, 'binary.json'), Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+		await writeFile(join(cli.dir, 'binary.json'), Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
 		expect(await run('validate', 'binary.json')).toEqual({
 			code: 1,
 			stdout: '',

@@ -10,6 +10,7 @@ import type { LibrarySummary } from '../../lib/core/io/library-schema';
 import { formatFromFileName } from '../../lib/core/io/text-format';
 import type { LibraryTextFormat } from '../../lib/core/io/text-format';
 import { verifyLibraryVersions } from '../../lib/core/io/verify-versions';
+import { unreadableReason } from '../prompt-files';
 import type { CliCommand, CliIO } from '../types';
 
 const USAGE = `Usage: promptloom validate <library.json|library.yaml> [options]
@@ -50,16 +51,7 @@ export async function readTextFile(io: CliIO, file: string): Promise<string> {
 	try {
 		bytes = await readFile(resolve(io.cwd, file));
 	} catch (e) {
-		const code = (e as NodeJS.ErrnoException).code;
-		const reason =
-			code === 'ENOENT'
-				? 'no such file'
-				: code === 'EISDIR'
-					? 'it is a directory'
-					: code === 'EACCES'
-						? 'permission denied'
-						: (e as Error).message;
-		throw new CliUsageError(`cannot read ${file}: ${reason}`);
+		throw new CliUsageError(`cannot read ${file}: ${unreadableReason(e)}`);
 	}
 	return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
 }

@@ -13,6 +13,7 @@
  * output = tokens(answer).
  */
 import { decode, encode } from 'gpt-tokenizer';
+import { mulberry32 } from '../../../src/lib/core/util/prng';
 
 export interface MockMessage {
 	role: string;
@@ -35,17 +36,6 @@ export function fnv1a(text: string): string {
 		h = Math.imul(h, 0x01000193);
 	}
 	return (h >>> 0).toString(16).padStart(8, '0');
-}
-
-function mulberry32(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 function hashWords(hash: string): string {

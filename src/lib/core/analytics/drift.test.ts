@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../eval/stats/prng';
+import { mulberry32 } from '../util/prng';
 import { detectDrift, type DriftMethod } from './drift';
 
 /** Normal noise from a seeded generator (Box–Muller). */

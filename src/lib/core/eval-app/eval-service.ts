@@ -1,6 +1,6 @@
 /** @module The app's evaluation service: datasets, cost estimates, runs (start, cancel, resume), review. */
 import { applyHumanScore } from '../eval/aggregates';
-import { runEval } from '../eval/run/runner';
+import { emptyProgress, runEval } from '../eval/run/runner';
 import type { EvalResult, EvalRun, RunProgress, RunStatus } from '../eval/run/types';
 import type { JsSandbox } from '../eval/sandbox/js-sandbox';
 import type { HumanScoreInput } from '../eval/scorers/human';
@@ -84,19 +84,6 @@ interface ActiveRun {
 
 const needsSandbox = (as: Assertion[]): boolean =>
 	as.some((a) => /^(not-)?javascript$/.test(a.type) || (a.assert ? needsSandbox(a.assert) : false));
-
-function emptyProgress(total: number): RunProgress {
-	return {
-		total,
-		completed: 0,
-		failed: 0,
-		cached: 0,
-		tokensIn: 0,
-		tokensOut: 0,
-		costUsd: 0,
-		etaMs: null
-	};
-}
 
 export class EvalService {
 	readonly datasets: DatasetRepository;

@@ -1,7 +1,7 @@
 /** @module ModelCall over the app's configured providers (ProviderRegistry). */
-import type { ModelCall } from '../eval/types';
+import type { ModelCall, ModelCallRequest, ModelCallResponse } from '../eval/types';
 import { PromptloomError } from '../model/errors';
-import type { ChatMessage, ChatRole } from '../providers/types';
+import type { ChatMessage, ChatRole, LlmProvider } from '../providers/types';
 import type { ProviderRegistry } from '../providers-app/registry';
 
 const ROLES: readonly string[] = ['system', 'user', 'assistant'];
@@ -27,23 +27,36 @@ export function modelCallFromRegistry(registry: ProviderRegistry): ModelCall {
 				throw new PromptloomError('validation', `message ${i + 1} has an unknown role "${m.role}"`);
 			return { role: m.role as ChatRole, content: m.content };
 		});
-		const { temperature, max_tokens, maxTokens, ...rest } = req.params;
-		const max = maxTokens ?? max_tokens;
-		const res = await provider.chat(
-			{
-				model,
-				messages,
-				...(typeof temperature === 'number' ? { temperature } : {}),
-				...(typeof max === 'number' ? { maxTokens: max } : {}),
-				...(Object.keys(rest).length ? { params: rest } : {})
-			},
-			{ signal: req.signal }
-		);
-		return {
-			text: res.text,
-			usage: { inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens },
-			latencyMs: res.latencyMs,
-			costUsd: res.costUsd
-		};
+		return chatForEval(provider, model, messages, req);
+	};
+}
+
+/**
+ * Sends an evaluation request's `messages` to `provider` as `model`: `temperature` and
+ * `max_tokens`/`maxTokens` params map to the request, others pass through; `req.signal` aborts.
+ */
+export async function chatForEval(
+	provider: LlmProvider,
+	model: string,
+	messages: ChatMessage[],
+	req: ModelCallRequest
+): Promise<ModelCallResponse> {
+	const { temperature, max_tokens, maxTokens, ...rest } = req.params;
+	const max = maxTokens ?? max_tokens;
+	const res = await provider.chat(
+		{
+			model,
+			messages,
+			...(typeof temperature === 'number' ? { temperature } : {}),
+			...(typeof max === 'number' ? { maxTokens: max } : {}),
+			...(Object.keys(rest).length ? { params: rest } : {})
+		},
+		{ signal: req.signal }
+	);
+	return {
+		text: res.text,
+		usage: { inputTokens: res.usage.inputTokens, outputTokens: res.usage.outputTokens },
+		latencyMs: res.latencyMs,
+		costUsd: res.costUsd
 	};
 }

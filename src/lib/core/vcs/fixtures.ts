@@ -1,6 +1,7 @@
 /** @module Test and benchmark data for version control: snapshots and deterministic long texts. */
 import type { ChatMessage, PromptMetadata } from '../model/prompt';
 import type { Snapshot } from './service';
+import { mulberry32 } from '../util/prng';
 
 export function metadata(overrides: Partial<PromptMetadata> = {}): PromptMetadata {
 	return {
@@ -25,18 +26,6 @@ export function chatSnapshot(
 	return { content: { type: 'chat', content: '', messages }, metadata: metadata(meta) };
 }
 
-/** A small deterministic PRNG (mulberry32) so generated texts are the same on every run. */
-export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 const WORDS = (
 	'you are a helpful assistant answer the user question using only the provided context ' +
 	'cite sources when possible if the answer is not in the context say you do not know ' +
@@ -46,7 +35,7 @@ const WORDS = (
 
 /** Prompt-like prose of about `bytes` characters, in lines of 8–16 words. */
 export function prose(bytes: number, seed = 1): string {
-	const rand = prng(seed);
+	const rand = mulberry32(seed);
 	const lines: string[] = [];
 	let size = 0;
 	while (size < bytes) {
@@ -61,7 +50,7 @@ export function prose(bytes: number, seed = 1): string {
 
 /** Changes about `fraction` of the words of `text` (replace, insert or delete), deterministically. */
 export function mutate(text: string, fraction: number, seed = 2): string {
-	const rand = prng(seed);
+	const rand = mulberry32(seed);
 	return text
 		.split('\n')
 		.map((line) =>

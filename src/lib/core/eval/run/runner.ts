@@ -64,7 +64,8 @@ export interface RunEvalResult {
 const roughTokens = (messages: EvalMessage[]) =>
 	Math.ceil(messages.reduce((n, m) => n + m.content.length, 0) / 4);
 
-function emptyProgress(total: number): RunProgress {
+/** The progress of a run of `total` cases before any has finished. */
+export function emptyProgress(total: number): RunProgress {
 	return {
 		total,
 		completed: 0,

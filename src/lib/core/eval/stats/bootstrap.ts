@@ -1,6 +1,6 @@
 /** @module Percentile bootstrap confidence interval of a paired mean difference (seeded, deterministic). */
 import { mean, pairedDifferences, quantile } from './descriptive';
-import { mulberry32 } from './prng';
+import { mulberry32 } from '../../util/prng';
 
 export interface BootstrapCi {
 	meanDifference: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareMany, compareVariants, formatP } from './compare';
-import { mulberry32 } from './prng';
+import { mulberry32 } from '../../util/prng';
 
 function noisy(n: number, base: number, seed: number): number[] {
 	const r = mulberry32(seed);

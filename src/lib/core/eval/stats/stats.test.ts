@@ -6,7 +6,7 @@ import { holmAdjust } from './holm';
 import { discordantPairs, mcnemarTest } from './mcnemar';
 import { pairedTTest } from './paired-t';
 import { pairedSampleSize, pairedTTestPower } from './power';
-import { mulberry32 } from './prng';
+import { mulberry32 } from '../../util/prng';
 import { rankWithTies, wilcoxonSignedRank } from './wilcoxon';
 
 // R's `sleep` data set: extra sleep for the same 10 patients under two drugs.

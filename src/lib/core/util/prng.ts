@@ -1,6 +1,6 @@
-/** @module Seeded pseudo-random numbers (mulberry32) for reproducible resampling. */
+/** @module Seeded pseudo-random numbers (mulberry32): reproducible resampling, layouts and fixtures. */
 
-/** Returns a generator of uniform numbers in [0, 1) fully determined by `seed`. */
+/** Returns a generator of uniform numbers in [0, 1) fully determined by the 32-bit `seed`. */
 export function mulberry32(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
