@@ -110,8 +110,16 @@ export async function connectSync(
 
 /** Waits until the sync badge shows `state` (synced, offline, error…). */
 export async function waitSyncState(page: Page, state: string): Promise<void> {
+	const badge = page.getByTestId('sync-status');
 	await expect
-		.poll(() => page.getByTestId('sync-status').getAttribute('data-state'), { timeout: 15000 })
+		.poll(
+			async () => {
+				const now = await badge.getAttribute('data-state');
+				// The badge's text says why (e.g. the relay's refusal), which a bare state hides.
+				return now === state ? now : `${now}: ${await badge.getAttribute('title')}`;
+			},
+			{ timeout: 15000 }
+		)
 		.toBe(state);
 }
 
