@@ -1,12 +1,36 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { enrollFromCli } from '../../sync-server/src/collab/registry';
 import { relayScope, waitFor, type TestRelay } from '../../sync-server/testing/harness';
 import { describeSyncStatus } from '../../src/lib/core/sync/status';
+import { openTestCore } from '../support/core';
 import { relayDevices, settle, synced } from '../support/relay-devices';
 
 const relays = relayScope(afterEach);
 let relay: TestRelay;
 const { device, join } = relayDevices(relays, () => relay);
+
+/** `ws` whose messages to prompt documents (not to the index) wait until `open()` is called. */
+function heldDocUplink() {
+	const held: Array<() => void> = [];
+	let isOpen = false;
+	class HeldDocUplink extends WebSocket {
+		send(data: Parameters<WebSocket['send']>[0]): void {
+			const send = () => {
+				if (this.readyState === WebSocket.OPEN) super.send(data);
+			};
+			if (isOpen || !this.url.includes('/p.')) send();
+			else held.push(send);
+		}
+	}
+	return {
+		WebSocket: HeldDocUplink as unknown as typeof globalThis.WebSocket,
+		open() {
+			isOpen = true;
+			for (const send of held.splice(0)) send();
+		}
+	};
+}
 
 describe('sync through the real relay', () => {
 	it('a second device receives the library, then offline edits on both converge after the relay returns', async () => {
@@ -48,10 +72,11 @@ describe('sync through the real relay', () => {
 			await a.sync.flush();
 			await b.sync.flush();
 			const [pa, pb] = [await a.library.getPrompt(p.id), await b.library.getPrompt(p.id)];
+			// The index entry of a new prompt arrives before its document (its text): wait for both.
 			if (
 				pa.content === expected &&
 				pb.content === expected &&
-				(await b.library.findByName('farewell'))
+				(await b.library.findByName('farewell'))?.content === 'Bye.'
 			)
 				break;
 			await new Promise((r) => setTimeout(r, 100));
@@ -61,6 +86,47 @@ describe('sync through the real relay', () => {
 		expect(pb.content).toBe(expected);
 		expect(pa.tags).toEqual(['support']);
 		expect((await b.library.findByName('farewell'))?.id).toBe(q.id);
+		expect((await b.library.getPrompt(q.id)).content).toBe('Bye.');
+	});
+
+	it('a device is not synced while a prompt its index announced lacks its text', async () => {
+		relay = await relays.start();
+		const uplink = heldDocUplink();
+		const a = await openTestCore({ author: () => 'ana', sync: { WebSocket: uplink.WebSocket } });
+		let batches = 0;
+		const b = await openTestCore({
+			author: () => 'ben',
+			sync: {
+				WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+				fetch: (input, init) => {
+					if (String(input).endsWith('/sync/batch')) batches++;
+					return fetch(input, init);
+				}
+			}
+		});
+		relays.defer(async () => {
+			for (const c of [a, b]) {
+				await c.sync.close();
+				c.close();
+			}
+		});
+		await join(a);
+		await join(b);
+		await settle(b);
+
+		// The index (with the prompt's change marker) reaches b; the relay does not have its text.
+		const states: string[] = [];
+		const off = b.sync.onStatus((st) => states.push(st.state));
+		const before = batches;
+		const q = await a.library.createPrompt({ name: 'farewell', content: 'Bye.' });
+		await waitFor(async () => !!(await b.library.findByName('farewell')), 'index entry on b');
+		await waitFor(() => batches >= before + 2, 'b fetched the prompt and tried again');
+		expect(b.sync.status.state).toBe('syncing');
+		expect(states.slice(states.indexOf('syncing'))).not.toContain('synced');
+
+		uplink.open();
+		await settle(a, b);
+		off();
 		expect((await b.library.getPrompt(q.id)).content).toBe('Bye.');
 	});
 

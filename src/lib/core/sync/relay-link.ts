@@ -126,11 +126,17 @@ export class RelayLink {
 	readonly #presence = new Map<string, Awareness>();
 	readonly #pending = new Set<string>();
 	readonly #uploading = new Set<string>();
+	/** Uploads under way, each settled once its outcome is recorded (and the next ones started). */
+	readonly #uploads = new Set<Promise<void>>();
+	/** True while `drainUploads` holds new uploads back (until `resumeUploads`). */
+	#uploadsHeld = false;
 	#index: WebsocketProvider | null = null;
 	#catchingUp = 0;
 	#catchUpTimer: ReturnType<typeof setTimeout> | null = null;
 	#catchUpWanted = new Set<string>();
 	#staleRetries = 0;
+	/** Fetches again of documents still behind their markers, due later (see `#retryStale`). */
+	readonly #staleRetryTimers = new Set<ReturnType<typeof setTimeout>>();
 	#fault: {
 		reason: SyncErrorReason;
 		message: string;
@@ -411,7 +417,10 @@ export class RelayLink {
 		const stale = this.#docs
 			.staleDocs(() => undefined)
 			.filter((id) => (!only || only.has(id)) && !this.#live.has(id));
-		if (!stale.length) return 0;
+		if (!stale.length) {
+			this.#update();
+			return 0;
+		}
 		this.#catchingUp++;
 		this.#update();
 		try {
@@ -424,9 +433,9 @@ export class RelayLink {
 			if (!(e instanceof AccessRefused)) for (const id of stale) await this.#roundTrip(id, false);
 		} finally {
 			this.#catchingUp--;
+			this.#retryStale(new Set(stale));
 			this.#update();
 		}
-		this.#retryStale(new Set(stale));
 		return stale.length;
 	}
 
@@ -445,9 +454,11 @@ export class RelayLink {
 		}
 		if (this.#staleRetries >= MAX_STALE_RETRIES) return;
 		const delay = Math.min(200 * 2 ** this.#staleRetries++, 5000);
-		setTimeout(() => {
+		const timer = setTimeout(() => {
+			this.#staleRetryTimers.delete(timer);
 			if (!this.#stopped) this.#scheduleCatchUp(behind);
 		}, delay);
+		this.#staleRetryTimers.add(timer);
 	}
 
 	async #fetchBatch(ids: string[]): Promise<void> {
@@ -475,13 +486,13 @@ export class RelayLink {
 
 	/** Sends pending local changes over short-lived sockets, a few at a time. */
 	#pump(): void {
-		if (this.#stopped || !this.#index?.synced) return;
+		if (this.#stopped || this.#uploadsHeld || !this.#index?.synced) return;
 		for (const id of this.#pending) {
 			if (this.#uploading.size >= MAX_UPLOAD_SOCKETS) break;
 			if (this.#uploading.has(id) || this.#live.has(id)) continue;
 			this.#uploading.add(id);
 			this.#pending.delete(id);
-			void this.#roundTrip(id, true).then(
+			const upload = this.#roundTrip(id, true).then(
 				(ok) => {
 					this.#uploading.delete(id);
 					if (!ok) this.#pending.add(id);
@@ -494,8 +505,34 @@ export class RelayLink {
 					this.#pending.add(id);
 				}
 			);
+			this.#uploads.add(upload);
+			void upload.finally(() => this.#uploads.delete(upload));
 		}
 		this.#update();
+	}
+
+	/**
+	 * Sends what is pending (while connected) and waits until the relay stored every upload under
+	 * way, then starts no new one until `resumeUploads()`. A copy of the relay fetched afterwards
+	 * holds everything this device sent: nothing sent earlier can land in the relay later (and,
+	 * e.g., double a text written again after a reset).
+	 */
+	async drainUploads(): Promise<void> {
+		this.#pump();
+		while (this.#uploads.size) await Promise.allSettled([...this.#uploads]);
+		this.#uploadsHeld = true;
+		// Changes typed into open documents: the relay answers a sync step 1 after storing them.
+		await Promise.all(
+			[...this.#live.values()]
+				.filter(({ live }) => live.provider.wsconnected && live.provider.synced)
+				.map(({ live }) => this.#confirm(live.provider, live.doc).catch(() => {}))
+		);
+	}
+
+	/** Lets uploads start again after `drainUploads`. */
+	resumeUploads(): void {
+		this.#uploadsHeld = false;
+		this.#pump();
 	}
 
 	/**
@@ -606,7 +643,8 @@ export class RelayLink {
 		else if (!this.#isOnline()) next = { state: 'offline', since: Date.now() };
 		else if (!idx?.wsconnected) next = { state: 'syncing', detail: 'connecting to the relay' };
 		else if (!idx.synced) next = { state: 'syncing', detail: 'exchanging the workspace index' };
-		else if (this.#catchingUp) next = { state: 'syncing', detail: 'fetching changed prompts' };
+		else if (this.#catchingUp || this.#staleRetryTimers.size)
+			next = { state: 'syncing', detail: 'fetching changed prompts' };
 		else if (this.#pending.size || this.#uploading.size)
 			next = {
 				state: 'syncing',
@@ -644,6 +682,7 @@ export class RelayLink {
 			!!this.#index?.synced &&
 			!this.#catchingUp &&
 			!this.#catchUpTimer &&
+			!this.#staleRetryTimers.size &&
 			!this.#pending.size &&
 			!this.#uploading.size
 		);
@@ -652,6 +691,8 @@ export class RelayLink {
 	stop(): void {
 		this.#stopped = true;
 		if (this.#catchUpTimer) clearTimeout(this.#catchUpTimer);
+		for (const timer of this.#staleRetryTimers) clearTimeout(timer);
+		this.#staleRetryTimers.clear();
 		this.#docs.onLocalPromptChange = null;
 		for (const { live } of this.#live.values()) live.provider.destroy();
 		for (const presence of this.#presence.values()) presence.destroy();

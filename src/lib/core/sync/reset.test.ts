@@ -22,10 +22,19 @@ afterEach(async () => {
 	dataDir = undefined;
 });
 
-async function device(name: string): Promise<AppCore> {
+/** `ws` over a slow uplink: each message reaches the relay 150 ms after it was sent. */
+class SlowUplink extends WebSocket {
+	send(data: Parameters<WebSocket['send']>[0]): void {
+		setTimeout(() => {
+			if (this.readyState === WebSocket.OPEN) super.send(data);
+		}, 150);
+	}
+}
+
+async function device(name: string, ws: typeof WebSocket = WebSocket): Promise<AppCore> {
 	const core = await openTestCore({
 		author: () => name,
-		sync: { WebSocket: WebSocket as unknown as typeof globalThis.WebSocket }
+		sync: { WebSocket: ws as unknown as typeof globalThis.WebSocket }
 	});
 	cores.push(core);
 	return core;
@@ -50,6 +59,35 @@ async function contentOn(c: AppCore, name: string, want: string) {
 		await new Promise((r) => setTimeout(r, 50));
 	}
 	expect((await c.library.findByName(name))?.content).toBe(want);
+}
+
+/**
+ * Editors `ana` (over `anaWs`) and `ben` share a committed prompt; then a move of its protected
+ * label slips past ana's app (e.g. made by an older client) and the relay refuses it.
+ */
+async function refusedLabelMove(anaWs: typeof WebSocket = WebSocket) {
+	dataDir = await makeDataDir();
+	relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
+	const ana = await device('ana', anaWs);
+	const ben = await device('ben');
+	const p = await ana.library.createPrompt({ name: 'greet', content: 'Hello' });
+	const v1 = await ana.vcs.commit(p.id, 'first');
+	await join(ana, 'ana', 'editor');
+	await join(ben, 'ben', 'editor');
+	await settle(ana, ben);
+	await contentOn(ben, 'greet', 'Hello');
+	const { docs } = ana.sync.session!;
+	docs.index.transact(() => {
+		docs.maps.labels.set(pairKey(p.id, 'production'), {
+			promptId: p.id,
+			name: 'production',
+			versionId: v1.id,
+			updatedAt: 1,
+			updatedBy: 'ana'
+		});
+	}, 'promptloom:local');
+	await waitFor(() => ana.sync.status.state === 'error', 'refused');
+	return { ana, ben, p, docs };
 }
 
 describe('reset from the relay after a dropped update', () => {
@@ -82,29 +120,7 @@ describe('reset from the relay after a dropped update', () => {
 	});
 
 	it('an editor whose label move was refused resets, keeps its other work, and syncs again', async () => {
-		dataDir = await makeDataDir();
-		relay = await startRelay({ port: 0, dataDir, logger: silentLogger });
-		const ana = await device('ana');
-		const ben = await device('ben');
-		const p = await ana.library.createPrompt({ name: 'greet', content: 'Hello' });
-		const v1 = await ana.vcs.commit(p.id, 'first');
-		await join(ana, 'ana', 'editor');
-		await join(ben, 'ben', 'editor');
-		await settle(ana, ben);
-		await contentOn(ben, 'greet', 'Hello');
-
-		// A move of the protected label slips past the app (e.g. made by an older client).
-		const { docs } = ana.sync.session!;
-		docs.index.transact(() => {
-			docs.maps.labels.set(pairKey(p.id, 'production'), {
-				promptId: p.id,
-				name: 'production',
-				versionId: v1.id,
-				updatedAt: 1,
-				updatedBy: 'ana'
-			});
-		}, 'promptloom:local');
-		await waitFor(() => ana.sync.status.state === 'error', 'refused');
+		const { ana, ben, p, docs } = await refusedLabelMove();
 		expect(ana.sync.status).toMatchObject({ reason: 'rejected', canReset: true });
 
 		// Later work on this device depends on the refused update; the relay cannot apply it.
@@ -123,6 +139,23 @@ describe('reset from the relay after a dropped update', () => {
 		await contentOn(ben, 'later', 'made after');
 		await ana.library.updatePrompt(p.id, { content: 'Hello again' });
 		await contentOn(ben, 'greet', 'Hello again');
+	});
+
+	it('a reset waits for the upload under way, so a prompt written back is not doubled', async () => {
+		const { ana, ben } = await refusedLabelMove(SlowUplink);
+
+		// Its text travels to the relay while the reset starts (the relay lacks its index entry).
+		const later = await ana.library.createPrompt({ name: 'later', content: 'made after' });
+		await ana.sync.flush();
+		expect(ana.sync.session!.link.idle).toBe(false);
+		await ana.sync.resetFromRelay();
+		await settle(ana);
+
+		expect((await ana.library.getPrompt(later.id)).content).toBe('made after');
+		await contentOn(ben, 'later', 'made after');
+		await settle(ana, ben);
+		expect((await ana.library.getPrompt(later.id)).content).toBe('made after');
+		expect((await ben.library.getPrompt(later.id)).content).toBe('made after');
 	});
 });
 

@@ -150,10 +150,14 @@ export class SyncService {
 		const s = this.#session;
 		if (!s) throw new PromptloomError('validation', 'This library is not connected to a relay');
 		await s.bridge.flush();
+		// An upload still under way could land after the snapshot, in text written back below
+		// under a new client id: the relay would then hold that text twice.
+		await s.link.drainUploads();
 		let snapshot: RelaySnapshot;
 		try {
 			snapshot = await s.link.fetchSnapshot();
 		} catch (e) {
+			s.link.resumeUploads();
 			throw new PromptloomError(
 				'relay',
 				`Cannot reset from the relay: ${e instanceof Error ? e.message : String(e)}`

@@ -98,7 +98,8 @@ export class AuditLog {
 
 	/** Appends one signed entry; resolves with it once stored. */
 	append(input: AuditInput): Promise<AuditEntry> {
-		const run = this.#queue.then(() => this.#appendNow(input));
+		const into = this.#writable()?.workspace ?? null;
+		const run = this.#queue.then(() => this.#appendNow(input, into));
 		this.#queue = run.catch(() => {});
 		return run;
 	}
@@ -111,8 +112,9 @@ export class AuditLog {
 		input: AuditInput,
 		when: (lastForTarget: AuditEntry | undefined) => boolean
 	): Promise<AuditEntry | null> {
+		const into = this.#writable()?.workspace ?? null;
 		const run = this.#queue.then(async () =>
-			when(await this.lastForTarget(input.target)) ? this.#appendNow(input) : null
+			when(await this.lastForTarget(input.target)) ? this.#appendNow(input, into) : null
 		);
 		this.#queue = run.catch(() => {});
 		return run;
@@ -124,11 +126,17 @@ export class AuditLog {
 		return ws && !ws.readOnly ? ws : null;
 	}
 
-	async #appendNow(input: AuditInput): Promise<AuditEntry> {
+	/**
+	 * `into`: the workspace whose log was in use when the entry was asked for (null: this device's
+	 * own). An act recorded before the library joined a workspace stays in the device's log even
+	 * when its turn comes after the switch: its actor is not the workspace user, and the relay
+	 * would refuse it (and with it every later change of the index document).
+	 */
+	async #appendNow(input: AuditInput, into: string | null): Promise<AuditEntry> {
 		const key = await this.deviceKey();
 		const fields = { ...input, actor: input.actor ?? this.#actor(), at: input.at ?? this.#now() };
 		const ws = this.#writable();
-		if (ws) {
+		if (ws && ws.workspace === into) {
 			await ws.ready;
 			ws.publishKey(key, this.#actor(), this.#now());
 			const last = ws.head(key.keyId);

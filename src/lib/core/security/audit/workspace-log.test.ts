@@ -197,4 +197,24 @@ describe('workspace audit log (one chain per device key in the index document)',
 		await ana.log.append({ action: 'commit', target: 'version:local' });
 		expect(await ana.log.verify()).toMatchObject({ ok: true, count: 1 });
 	});
+
+	it('an act recorded before joining a workspace stays in the device log, under its own actor', async () => {
+		const storage = new MemoryAuditStorage();
+		let user = 'Ana Author';
+		const log = new AuditLog({ storage, actor: () => user });
+		// Recorded while personal; the library joins a workspace before the entry's turn comes.
+		const before = log.append({ action: 'prompt.create', target: 'prompt:p1', actor: user });
+		const doc = new Y.Doc();
+		user = 'ana';
+		log.useWorkspace({ workspace: 'team', doc });
+		expect((await before).actor).toBe('Ana Author');
+		expect([...storage.rows.values()].map((e) => e.target)).toEqual(['prompt:p1']);
+		expect(doc.getMap(AUDIT_LOG_MAP).size).toBe(0);
+
+		const after = await log.append({ action: 'commit', target: 'version:v1', actor: user });
+		expect(after.actor).toBe('ana');
+		expect(doc.getMap(AUDIT_LOG_MAP).size).toBe(1);
+		expect(storage.rows.size).toBe(1);
+		expect((await log.lastForTarget('prompt:p1'))?.action).toBe('prompt.create');
+	});
 });
