@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppCore } from '../../src/lib/core/app-core';
+import { followAccess } from '../../src/lib/core/collab';
 import { isPromptloomError } from '../../src/lib/core/model/errors';
 import { enrollFromCli } from '../../sync-server/src/collab/registry';
 import { removeDataDir, startTestRelay, type TestRelay } from '../../sync-server/testing/harness';
@@ -72,5 +73,20 @@ describe('reviews of protected labels in a shared workspace (app against a real 
 		const edLog = (await ed.audit.list()).map((e) => `${e.actor}:${e.action}`);
 		expect(edLog).toContain('ed:review.request');
 		expect(edLog).toContain('ed:label.move');
+	});
+});
+
+describe('access followed while a prompt is open', () => {
+	it('an editor demoted by the owner on another device turns read-only without a reload', async () => {
+		relay = await startTestRelay();
+		await enrollFromCli(relay.dataDir, 'team', 'olga', 'owner');
+		const owner = await member('olga', await relay.token('team', 'owner', 'olga'));
+		const ed = await member('ed', (await owner.collab.invite('ed', 'editor')).token);
+		const seen: string[] = [];
+		const stop = followAccess(ed, (a) => seen.push(`${a.role}:${a.canEdit}`), 50);
+		await expect.poll(() => seen.at(-1)).toBe('editor:true');
+		await owner.collab.setRole('ed', 'viewer');
+		await expect.poll(() => seen.at(-1), { timeout: 5000 }).toBe('viewer:false');
+		stop();
 	});
 });

@@ -1,5 +1,5 @@
 /** @module Autosaving editor session for one prompt: journal each keystroke, save debounced. */
-import { accessFor, type EditAccess } from '$lib/core/collab';
+import { accessFor, followAccess, type EditAccess } from '$lib/core/collab';
 import type { PromptPatch } from '$lib/core/library/library-service';
 import type { Prompt } from '$lib/core/model/prompt';
 import { clearDraft, readDraft, writeDraft } from '$lib/platform/draft-journal';
@@ -99,16 +99,6 @@ export class WorkspaceAccess {
 	watch(): () => void {
 		const core = app.core;
 		if (!core) return () => {};
-		const refresh = () => (this.access = core.collab.access());
-		refresh();
-		const offs = [
-			core.collab.events.on('collab:changed', refresh),
-			core.sync.onSessionChange(refresh)
-		];
-		if (core.collab.context().kind === 'shared')
-			core.collab.summary().then(refresh, () => {
-				// Offline: the role in the token stands.
-			});
-		return () => offs.forEach((off) => off());
+		return followAccess(core, (access) => (this.access = access));
 	}
 }

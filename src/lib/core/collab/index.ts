@@ -6,6 +6,7 @@ export type {
 	EditAccess,
 	WorkspaceSummary
 } from './collab-service';
+export { ACCESS_POLL_MS, followAccess } from './access-follower';
 export { RelayCollabApi } from './relay-api';
 export type { InviteAnswer, MembersAnswer } from './relay-api';
 export * from './types';
