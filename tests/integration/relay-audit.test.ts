@@ -60,6 +60,24 @@ describe('relay guard of the workspace audit log', () => {
 		expect(await reader.verify()).toEqual({ ok: true, count: 4, devices: 2 });
 	});
 
+	it('accepts a device publishing its own key again, but not a key record changed in substance', async () => {
+		const { relay, ana, anaKey } = await workspace();
+		const keys = ana.doc.getMap(AUDIT_KEYS_MAP);
+		const record = keys.get(anaKey) as { addedAt: number; actor: string };
+		keys.set(anaKey, { ...record, addedAt: record.addedAt + 1000 });
+		const again = await member(relay, 'ana');
+		await waitFor(
+			() =>
+				(again.doc.getMap(AUDIT_KEYS_MAP).get(anaKey) as typeof record)?.addedAt !== record.addedAt,
+			'the republished record reaches others'
+		);
+		expect(ana.errors).toEqual([]);
+
+		keys.set(anaKey, { ...record, actor: 'mallory' });
+		await waitFor(() => ana.errors.length === 1, 'changed key refused');
+		expect(ana.errors[0].message).toMatch(/already registered: key records cannot be changed/);
+	});
+
 	it('refuses rewriting or deleting an entry already stored', async () => {
 		const { relay, ben, anaKey } = await workspace();
 		const slot = auditSlot(anaKey, 1);

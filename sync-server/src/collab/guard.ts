@@ -84,7 +84,10 @@ export async function checkCollabUpdate(
 		roots !== 'unknown' && [...roots].every((r) => AUDIT_MAPS.includes(r))
 			? plainAuditAppend(doc, update)
 			: null;
-	if (plain) return forbidden(await checkAuditChanges(plain.changes, plain.view, subject.user));
+	if (plain)
+		return forbidden(
+			await checkAuditChanges(plain.changes, docView(doc), plain.view, subject.user)
+		);
 
 	const probe = probeOf(doc);
 	try {
@@ -105,7 +108,7 @@ export async function checkCollabUpdate(
 		};
 		const verdict = decide(probe, before, after, subject, policy);
 		if (!verdict.ok) return verdict;
-		return forbidden(await checkAuditChanges(audit, docView(probe), subject.user));
+		return forbidden(await checkAuditChanges(audit, docView(doc), docView(probe), subject.user));
 	} finally {
 		probe.destroy();
 	}
