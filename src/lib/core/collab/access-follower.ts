@@ -27,6 +27,7 @@ export function followAccess(
 	pollMs = ACCESS_POLL_MS
 ): () => void {
 	let stopped = false;
+	let lastRefusal: string | null = null;
 	const emit = () => {
 		if (!stopped) listener(collab.access());
 	};
@@ -39,7 +40,13 @@ export function followAccess(
 		collab.events.on('collab:changed', emit),
 		sync.onSessionChange(ask),
 		sync.onStatus((s) => {
-			if (s.state === 'error' && (s.reason === 'read_only' || s.reason === 'rejected')) ask();
+			// Once per refusal, not on every repeat of the same status.
+			const refusal =
+				s.state === 'error' && (s.reason === 'read_only' || s.reason === 'rejected')
+					? s.message
+					: null;
+			if (refusal && refusal !== lastRefusal) ask();
+			lastRefusal = refusal;
 		})
 	];
 	const timer = pollMs > 0 ? setInterval(ask, pollMs) : null;
