@@ -33,6 +33,9 @@ import { CollabService } from './collab/collab-service';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { idbPersistence } from './sync/idb-persistence';
 import { memoryPersistence } from './sync/doc-persistence';
+import { buildDashboard, type Dashboard, type DashboardOptions } from './analytics/dashboard';
+import { DexieAnalyticsSource } from './analytics/dexie-source';
+import { SemanticService, type SemanticServiceOptions } from './search/embeddings/semantic-service';
 
 export interface BackupApi {
 	/** The whole library as a backup file's text. */
@@ -71,6 +74,15 @@ export interface AppCore {
 	collab: CollabService;
 	/** Local-first sync with a relay (dormant for a personal library). */
 	sync: SyncService;
+	/** Dashboards over evaluation runs: the whole workspace, or one prompt. */
+	analytics: { dashboard(filter?: DashboardOptions): Promise<Dashboard> };
+	/**
+	 * Semantic search over the library with a caller-provided embedder and analyzer (the browser
+	 * passes its worker); the service reads and writes vectors in this core's database.
+	 */
+	createSemanticService(
+		options: Omit<SemanticServiceOptions, 'db' | 'fullText' | 'events'>
+	): SemanticService;
 	/** Stops background work, waits for pending audit writes, then closes the database. */
 	close(): Promise<void>;
 }
@@ -214,6 +226,8 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		audit,
 		collab,
 		sync,
+		analytics: { dashboard: (filter = {}) => buildDashboard(new DexieAnalyticsSource(db), filter) },
+		createSemanticService: (o) => new SemanticService({ ...o, db, fullText: search, events }),
 		close: async () => {
 			auditRecorder.stop();
 			// Let changes already received reach the audit log before the database closes.

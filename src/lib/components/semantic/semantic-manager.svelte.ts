@@ -1,7 +1,7 @@
 /** @module UI state of semantic search: one worker-backed SemanticService, its model, status and progress. */
 import { app } from '$lib/state/app.svelte';
 import {
-	SemanticService,
+	type SemanticService,
 	type SemanticStatus,
 	type SyncSummary
 } from '$lib/core/search/embeddings/semantic-service';
@@ -96,10 +96,7 @@ class SemanticManager {
 		if (this.#service) return this.#service;
 		const core = app.core;
 		if (!core) throw new Error('The library is not open');
-		this.#service = new SemanticService({
-			db: core.db,
-			fullText: core.search,
-			events: core.events,
+		this.#service = core.createSemanticService({
 			// Resolved per call: the worker is replaced when the model changes.
 			analyzer: {
 				map: (req) => this.#client().call('map', req),

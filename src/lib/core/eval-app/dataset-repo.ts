@@ -1,5 +1,5 @@
 /** @module Datasets in the library's `datasets` table: import, validated reads, edits, delete. */
-import { z } from 'zod';
+import { z } from '../model/zod';
 import {
 	parseDatasetFile,
 	type DatasetFormat,

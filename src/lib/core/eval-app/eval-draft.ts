@@ -1,5 +1,5 @@
 /** @module A prefilled "new evaluation" form (e.g. from a promptfoo import), kept in the settings table. */
-import { z } from 'zod';
+import { z } from '../model/zod';
 import { prepareAssertions, validateAssertions } from '../eval/scorers/registry';
 import type { Assertion } from '../eval/scorers/types';
 import { PromptloomError } from '../model/errors';

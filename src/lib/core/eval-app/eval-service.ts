@@ -1,4 +1,5 @@
 /** @module The app's evaluation service: datasets, cost estimates, runs (start, cancel, resume), review. */
+import { loadEvalDraft, type EvalDraft } from './eval-draft';
 import { applyHumanScore } from '../eval/aggregates';
 import { emptyProgress, runEval } from '../eval/run/runner';
 import type { EvalResult, EvalRun, RunProgress, RunStatus } from '../eval/run/types';
@@ -108,6 +109,11 @@ export class EvalService {
 	get #render(): Renderer {
 		this.#renderer ??= this.#o.renderer();
 		return this.#renderer;
+	}
+
+	/** The pending prefilled "new evaluation" form (e.g. from a promptfoo import), or null. */
+	loadDraft(): Promise<EvalDraft | null> {
+		return loadEvalDraft(this.#db.settings);
 	}
 
 	/** The versions of a prompt (or its working copy) that can be evaluated. */

@@ -1,5 +1,5 @@
 /** @module Named few-shot example sets, stored under one key of the `settings` table. */
-import { z } from 'zod';
+import { z } from '../model/zod';
 import { MAX_NAME_LENGTH, SLUG_PATTERN } from '../model/ids';
 import { PromptloomError } from '../model/errors';
 import type { PromptloomDb } from '../store/db';

@@ -1,5 +1,5 @@
 /** @module The library file format v1: its marker, header and the schema of each collection. */
-import { z } from 'zod';
+import { z } from '../model/zod';
 import { folderSchema, projectSchema, promptSchema } from '../model/prompt';
 import type { Folder, Project, Prompt } from '../model/prompt';
 import type { Branch, Label, LabelEvent, Version } from '../model/version';

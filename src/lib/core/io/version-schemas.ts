@@ -1,5 +1,5 @@
 /** @module Runtime validation of versions, branches, labels and label events read from outside. */
-import { z } from 'zod';
+import { z } from '../model/zod';
 import { promptSchema } from '../model/prompt';
 import type { Branch, Label, LabelEvent, Version } from '../model/version';
 

@@ -1,5 +1,5 @@
 /** @module Prompt, folder and project entities with runtime validation. */
-import { z } from 'zod';
+import { z } from './zod';
 import { MAX_NAME_LENGTH, SLUG_PATTERN } from './ids';
 
 export const ROLES = ['system', 'user', 'assistant'] as const;

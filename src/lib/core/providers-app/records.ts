@@ -1,5 +1,5 @@
 /** @module Stored shapes of provider settings and the device key, with validation of what is written. */
-import { z } from 'zod';
+import { z } from '../model/zod';
 import type { DeviceKey } from '../providers/key-vault';
 import { PROVIDER_KINDS, type ProviderKind } from '../providers/types';
 

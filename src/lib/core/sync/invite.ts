@@ -1,5 +1,5 @@
 /** @module Invite links: `…#invite=<base64 JSON {relay, workspace, token, role}>`. */
-import { z } from 'zod';
+import { z } from '../model/zod';
 import { PromptloomError } from '../model/errors';
 
 export const SYNC_ROLES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
