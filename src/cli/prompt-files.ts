@@ -44,7 +44,7 @@ export async function readVars(io: CliIO, file: string): Promise<Record<string, 
 export function parseChatFile(text: string, file: string): ChatMessageTemplate[] {
 	let data: unknown;
 	try {
-		data = parseYaml(text);
+		data = parseYaml(text, { maxAliasCount: 100 });
 	} catch (e) {
 		throw new InputError(`bad chat file "${file}": ${(e as Error).message}`);
 	}

@@ -1,6 +1,8 @@
 /** `promptloom eval` end to end through main(): a promptfoo config in a temp folder, the test LLM server. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { cliFolder } from '../support/cli';
 import { startMockLlm, type MockLlmServer } from '../support/mock-llm/server';
@@ -15,7 +17,10 @@ afterAll(async () => {
 });
 beforeEach(() => llm.reset());
 
-const cli = cliFolder('eval-cli', { env: () => ({ CI: '1' }) });
+// The answer cache goes to the XDG cache folder; here a folder inside the test's own.
+const cli = cliFolder('eval-cli', {
+	env: () => ({ CI: '1', XDG_CACHE_HOME: join(cli.dir, 'xdg-cache') })
+});
 const run = cli.run;
 
 const chatCalls = () => llm.requests.filter((r) => /\/(chat\/completions|messages)$/.test(r.path));
@@ -95,7 +100,14 @@ describe('promptloom eval', () => {
 		await writeConfig('Paris,Paris\nRome,contains: Ro');
 		expect((await run('eval', 'promptfooconfig.yaml')).code).toBe(0);
 		expect(chatCalls()).toHaveLength(8);
-		expect((await readdir(join(cli.dir, '.promptloom-cache'))).length).toBe(8);
+		expect((await readdir(join(cli.dir, 'xdg-cache', 'promptloom', 'eval'))).length).toBe(8);
+		// Nothing is written beside the config (it is often inside a Git checkout).
+		expect((await readdir(cli.dir)).sort()).toEqual([
+			'promptfooconfig.yaml',
+			'style.txt',
+			'tests.csv',
+			'xdg-cache'
+		]);
 
 		const again = await run('eval', 'promptfooconfig.yaml', '--output', 'again.json');
 		expect(again.code).toBe(0);
@@ -107,6 +119,80 @@ describe('promptloom eval', () => {
 		const fresh = await run('eval', 'promptfooconfig.yaml', '--no-cache', '--max-concurrency', '2');
 		expect(fresh.code).toBe(0);
 		expect(chatCalls()).toHaveLength(16);
+	});
+
+	it('with --no-cache reads and writes no cache at all', async () => {
+		await writeConfig('Paris,Paris');
+		const res = await run('eval', 'promptfooconfig.yaml', '--no-cache');
+		expect(res.code).toBe(0);
+		expect(chatCalls()).toHaveLength(4);
+		expect((await readdir(cli.dir)).sort()).toEqual([
+			'promptfooconfig.yaml',
+			'style.txt',
+			'tests.csv'
+		]);
+	});
+
+	it('refuses an output path it cannot write before calling any model (exit 2)', async () => {
+		await writeConfig('Paris,Paris');
+		const missing = await run('eval', 'promptfooconfig.yaml', '--output', 'no-such-dir/out.json');
+		expect(missing.code).toBe(2);
+		expect(missing.stderr).toMatch(
+			/cannot write results to ".*no-such-dir\/out\.json": .*no such/i
+		);
+		const dir = await run('eval', 'promptfooconfig.yaml', '--output', '.');
+		expect(dir.code).toBe(2);
+		expect(dir.stderr).toMatch(/it is a directory/);
+		expect(chatCalls()).toHaveLength(0);
+	});
+
+	it('exits 2 on a billion-laughs config, quickly', async () => {
+		const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+		for (let i = 1; i < 9; i++) {
+			const prev = String.fromCharCode(96 + i);
+			const name = String.fromCharCode(97 + i);
+			levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+		}
+		await writeFile(
+			join(cli.dir, 'laughs.yaml'),
+			`${levels.join('\n')}\nprompts: ["hi"]\nproviders: [openai:chat:gpt-4o]\n`
+		);
+		const res = await run('eval', 'laughs.yaml');
+		expect(res.code).toBe(2);
+		expect(res.stderr).toMatch(/refused: Excessive alias count/);
+	});
+
+	it('says a provider on a port fetch blocks cannot be reached, without retrying (exit 2)', async () => {
+		await writeFile(
+			join(cli.dir, 'blocked.yaml'),
+			'prompts: ["hi"]\nproviders:\n  - id: openai:chat:gpt-4o\n    config: { apiBaseUrl: "http://127.0.0.1:9/v1", apiKey: k }\ntests: [{vars: {}}]\n'
+		);
+		const res = await run('eval', 'blocked.yaml');
+		expect(res.code).toBe(2);
+		expect(res.stderr).toMatch(/port 9, which browsers and Node's fetch block/);
+		expect(res.stderr).not.toMatch(/retried/);
+	});
+
+	it('gives up on a provider that never answers after --timeout', async () => {
+		const sockets = new Set<Socket>();
+		const silent = createServer((s) => sockets.add(s));
+		await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
+		const port = (silent.address() as AddressInfo).port;
+		try {
+			await writeFile(
+				join(cli.dir, 'silent.yaml'),
+				`prompts: ["hi"]\nproviders:\n  - id: openai:chat:gpt-4o\n    config: { apiBaseUrl: "http://127.0.0.1:${port}/v1", apiKey: k }\ntests: [{vars: {}}]\n`
+			);
+			const started = Date.now();
+			const res = await run('eval', 'silent.yaml', '--timeout', '0.3');
+			expect(res.code).toBe(1);
+			expect(res.stderr).toMatch(/did not answer within 300 ms/);
+			expect(Date.now() - started).toBeLessThan(15_000);
+			expect((await run('eval', 'silent.yaml', '--timeout', 'soon')).code).toBe(2);
+		} finally {
+			for (const s of sockets) s.destroy();
+			await new Promise((ok) => silent.close(ok));
+		}
 	});
 
 	it('exits 2 naming unsupported keys, bad options and missing files', async () => {

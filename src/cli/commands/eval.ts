@@ -1,5 +1,6 @@
 /** @module `promptloom eval <promptfooconfig.yaml>`: runs a promptfoo-style evaluation from the command line. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, constants, readFile, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { expandCases } from '../../lib/core/eval/run/cases';
@@ -27,12 +28,35 @@ import {
 import { createNodeRenderer } from '../../lib/core/template/node-renderer';
 import type { ChatMessageTemplate } from '../../lib/core/template/types';
 import { FileResponseCache } from '../eval/file-cache';
-import { progressReporter } from '../eval/progress';
+import { progressReporter, waitingReporter } from '../eval/progress';
 import { resultsJson, summaryTable } from '../eval/report';
 import { unreadableReason } from '../prompt-files';
 import type { CliCommand, CliIO } from '../types';
 
-export const CACHE_DIR_NAME = '.promptloom-cache';
+/**
+ * Where cached answers live: `$PROMPTLOOM_CACHE_DIR`, else `$XDG_CACHE_HOME/promptloom/eval`,
+ * else `~/.cache/promptloom/eval` — never inside the folder being evaluated (often a Git checkout).
+ */
+export function evalCacheDir(env: CliIO['env']): string {
+	if (env.PROMPTLOOM_CACHE_DIR) return resolve(env.PROMPTLOOM_CACHE_DIR);
+	const base =
+		env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
+			? env.XDG_CACHE_HOME
+			: join(env.HOME || homedir(), '.cache');
+	return join(base, 'promptloom', 'eval');
+}
+
+/** Why `path` cannot be written, or null when it can (checked before a run that may take hours). */
+async function unwritableReason(path: string): Promise<string | null> {
+	const existing = await stat(path).catch(() => null);
+	if (existing?.isDirectory()) return 'it is a directory';
+	try {
+		await access(existing ? path : dirname(path), constants.W_OK);
+		return null;
+	} catch (e) {
+		return unreadableReason(e);
+	}
+}
 
 const USAGE = `Usage: promptloom eval <promptfooconfig.yaml> [options]
 
@@ -41,7 +65,8 @@ Runs a promptfoo-style evaluation: every test × prompt × provider, scored by t
 Options:
   --output <file>          Write the results as JSON (default: the config's outputPath, if any)
   --max-concurrency <n>    Model calls in flight at once (default 4)
-  --no-cache               Call the models again instead of reusing cached answers
+  --no-cache               Neither read nor write cached answers: call the models again
+  --timeout <seconds>      Give up on a model call after this long (per attempt; default 120)
   -h, --help               Show this help
 
 Config keys: description, prompts (inline strings, file:// paths, lists, {id, label, raw}),
@@ -58,9 +83,10 @@ ANTHROPIC_BASE_URL, OLLAMA_BASE_URL / OLLAMA_HOST.
 Templates are rendered by Promptloom's safe Jinja engine in a worker thread; javascript
 assertions run in a sandbox without network or file access.
 
-Responses are cached in ${CACHE_DIR_NAME}/ next to the config (one JSON file per request:
-provider, model, rendered prompt and parameters), so running again costs nothing; delete the
-folder or pass --no-cache to call the models again.
+Responses are cached in $PROMPTLOOM_CACHE_DIR, else $XDG_CACHE_HOME/promptloom/eval, else
+~/.cache/promptloom/eval (one JSON file per request, keyed by provider, model, rendered prompt
+and parameters), so running again costs nothing; --no-cache neither reads nor writes it.
+While calls are slow, a line every 10 s says how many are waiting and for how long.
 
 Exit status: 0 every test passed, 1 a test failed (or a call errored), 2 usage or config error.
 `;
@@ -76,10 +102,11 @@ class UsageError extends Error {}
 
 function providerFor(
 	p: Pick<PromptfooProvider, 'provider' | 'apiBaseUrl' | 'apiKey' | 'apiKeyEnvar'>,
-	env: CliIO['env']
+	env: CliIO['env'],
+	timeoutMs: number | undefined
 ): LlmProvider {
 	const kind = KINDS[p.provider];
-	const settings = settingsFromEnv(kind, env);
+	const settings = { ...settingsFromEnv(kind, env), timeoutMs };
 	if (p.apiBaseUrl) settings.baseUrl = p.apiBaseUrl;
 	const key = p.apiKey ?? (p.apiKeyEnvar ? env[p.apiKeyEnvar] : undefined);
 	if (key) settings.apiKey = key;
@@ -87,7 +114,11 @@ function providerFor(
 }
 
 /** One provider instance per `provider:model`; judges named only by id use the environment. */
-function buildModelCall(config: PromptfooConfig, env: CliIO['env']): ModelCall {
+function buildModelCall(
+	config: PromptfooConfig,
+	env: CliIO['env'],
+	timeoutMs: number | undefined
+): ModelCall {
 	const byKey = new Map<string, LlmProvider>();
 	const seen = new Map<string, PromptfooProvider>();
 	for (const p of config.providers) {
@@ -98,7 +129,7 @@ function buildModelCall(config: PromptfooConfig, env: CliIO['env']): ModelCall {
 				`providers "${prev.label}" and "${p.label}" use the same model ${key} with different settings; this is not supported`
 			);
 		seen.set(key, p);
-		byKey.set(key, providerFor(p, env));
+		byKey.set(key, providerFor(p, env, timeoutMs));
 	}
 	return async (req) => {
 		const key = `${req.provider}:${req.model}`;
@@ -106,7 +137,7 @@ function buildModelCall(config: PromptfooConfig, env: CliIO['env']): ModelCall {
 		if (!provider) {
 			// A judge on the same service as a configured provider shares its base URL and key.
 			const sibling = config.providers.find((p) => p.provider === req.provider);
-			provider = providerFor(sibling ?? { provider: req.provider }, env);
+			provider = providerFor(sibling ?? { provider: req.provider }, env, timeoutMs);
 			byKey.set(key, provider);
 		}
 		return chatForEval(provider, req.model, req.messages as ChatMessage[], req);
@@ -164,7 +195,8 @@ export const evalCommand: CliCommand = {
 				options: {
 					output: { type: 'string', short: 'o' },
 					'max-concurrency': { type: 'string', short: 'j' },
-					'no-cache': { type: 'boolean', default: false }
+					'no-cache': { type: 'boolean', default: false },
+					timeout: { type: 'string' }
 				}
 			});
 		} catch (e) {
@@ -184,19 +216,33 @@ export const evalCommand: CliCommand = {
 			);
 			return 2;
 		}
+		const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
+		if (timeoutSec !== undefined && !(timeoutSec > 0 && Number.isFinite(timeoutSec))) {
+			io.stderr(
+				`promptloom eval: --timeout must be a number of seconds > 0, got "${values.timeout}"\n`
+			);
+			return 2;
+		}
 		const configPath = resolve(io.cwd, positionals[0]);
 		let config: PromptfooConfig;
 		let callModel: ModelCall;
 		try {
 			config = await loadConfig(configPath);
 			for (const p of config.providers) parseProviderId(p.id);
-			callModel = buildModelCall(config, io.env);
+			callModel = buildModelCall(config, io.env, timeoutSec && timeoutSec * 1000);
 		} catch (e) {
 			if (e instanceof UsageError || isPromptloomError(e)) {
 				io.stderr(`promptloom eval: ${(e as Error).message}\n`);
 				return 2;
 			}
 			throw e;
+		}
+		const output = values.output ?? config.outputPath;
+		const outputPath = output ? resolve(io.cwd, output) : null;
+		const unwritable = outputPath && (await unwritableReason(outputPath));
+		if (unwritable) {
+			io.stderr(`promptloom eval: cannot write results to "${outputPath}": ${unwritable}\n`);
+			return 2;
 		}
 		const rows = promptfooRows(config);
 		const cases = expandCases({
@@ -206,9 +252,10 @@ export const evalCommand: CliCommand = {
 		});
 		const renderer = createNodeRenderer();
 		const sandbox = new NodeJsSandbox();
-		const cache = new FileResponseCache(join(dirname(configPath), CACHE_DIR_NAME));
+		const cache = values['no-cache'] ? undefined : new FileResponseCache(evalCacheDir(io.env));
 		const tty = Boolean(process.stderr.isTTY) && !io.env.CI;
 		const progress = progressReporter(io.stderr, tty);
+		const waits = waitingReporter(io.stderr);
 		const controller = new AbortController();
 		const onSigint = () => controller.abort();
 		process.once('SIGINT', onSigint);
@@ -219,7 +266,7 @@ export const evalCommand: CliCommand = {
 			const { run, results } = await runEval({
 				runId: 'cli',
 				cases,
-				callModel,
+				callModel: waits.track(callModel),
 				render: buildRender(config, renderer),
 				store: new MemoryRunStore(),
 				cache,
@@ -229,13 +276,13 @@ export const evalCommand: CliCommand = {
 				onProgress: (p) => progress.update(p),
 				scoring: { sandbox }
 			});
+			waits.stop();
 			progress.end();
 			for (const r of results.filter((x) => x.error !== null).slice(0, 5))
 				io.stderr(`error: ${r.rowId} × ${r.modelLabel}: ${r.error}\n`);
 			io.stdout(summaryTable(config, results, run));
-			const output = values.output ?? config.outputPath;
-			if (output) {
-				const out = resolve(io.cwd, output);
+			if (outputPath) {
+				const out = outputPath;
 				await writeFile(
 					out,
 					JSON.stringify(resultsJson(config, rows, results, run, configPath), null, 2) + '\n'
@@ -248,6 +295,7 @@ export const evalCommand: CliCommand = {
 			}
 			return results.length === cases.length && results.every((r) => r.pass) ? 0 : 1;
 		} finally {
+			waits.stop();
 			process.off('SIGINT', onSigint);
 			renderer.dispose();
 			await sandbox.dispose();

@@ -7,6 +7,7 @@ import { startConversation } from '../../lib/core/template/conversation';
 import { createNodeRenderer } from '../../lib/core/template/node-renderer';
 import type { CliCommand } from '../types';
 import { InputError, parseChatFile, readText, readVars } from '../prompt-files';
+import { waitingReporter } from '../eval/progress';
 
 const USAGE = `Usage: promptloom run <prompt-file> --model <provider:model> [options]
 
@@ -30,6 +31,8 @@ Options:
   --lstrip-blocks      Jinja2 lstrip_blocks
   --temperature <t>    Sampling temperature (0–2)
   --max-tokens <n>     Most output tokens
+  --timeout <seconds>  Give up on the model after this long (per attempt; default 120); while
+                       no answer has come, a line every 10 s on stderr says how long it has been
   --format text|json   text (default): stream the answer; json: print one JSON object
                        {output, model, usage, costUsd, latencyMs, finishReason} when done
   -h, --help           Show this help
@@ -70,6 +73,7 @@ export const runCommand: CliCommand = {
 		let positionals;
 		let temperature: number | undefined;
 		let maxTokens: number | undefined;
+		let timeoutSec: number | undefined;
 		try {
 			({ values, positionals } = parseArgs({
 				args,
@@ -82,7 +86,8 @@ export const runCommand: CliCommand = {
 					'lstrip-blocks': { type: 'boolean', default: false },
 					temperature: { type: 'string' },
 					'max-tokens': { type: 'string' },
-					format: { type: 'string', default: 'text' }
+					format: { type: 'string', default: 'text' },
+					timeout: { type: 'string' }
 				}
 			}));
 			if (positionals.length !== 1) throw new UsageError('expected one <prompt-file>');
@@ -91,6 +96,9 @@ export const runCommand: CliCommand = {
 				throw new UsageError(`--format must be "text" or "json", got "${values.format}"`);
 			temperature = numberOption(values.temperature, '--temperature');
 			maxTokens = numberOption(values['max-tokens'], '--max-tokens');
+			timeoutSec = numberOption(values.timeout, '--timeout');
+			if (timeoutSec !== undefined && !(timeoutSec > 0))
+				throw new UsageError('--timeout must be a number of seconds > 0');
 			if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < 1))
 				throw new UsageError('--max-tokens must be a positive integer');
 		} catch (e) {
@@ -103,7 +111,11 @@ export const runCommand: CliCommand = {
 		let provider;
 		let model;
 		try {
-			({ provider, model } = providerFromEnv(spec, io.env));
+			({ provider, model } = providerFromEnv(
+				spec,
+				io.env,
+				timeoutSec === undefined ? {} : { timeoutMs: timeoutSec * 1000 }
+			));
 		} catch (e) {
 			io.stderr(`promptloom run: ${(e as Error).message}\n`);
 			return 2;
@@ -124,17 +136,23 @@ export const runCommand: CliCommand = {
 			renderer.dispose();
 			for (const w of rendered.warnings) io.stderr(`warning: ${w.message}\n`);
 			let streamed = '';
-			const result = await provider.chat(
-				{ model, messages: startConversation(rendered), temperature, maxTokens },
-				json
-					? { stream: false }
-					: {
-							onDelta: (d) => {
-								streamed += d;
-								io.stdout(d);
-							}
-						}
-			);
+			const waits = waitingReporter(io.stderr);
+			const result = await waits
+				.watch(spec, () =>
+					provider.chat(
+						{ model, messages: startConversation(rendered), temperature, maxTokens },
+						json
+							? { stream: false }
+							: {
+									onDelta: (d) => {
+										if (!streamed) waits.stop();
+										streamed += d;
+										io.stdout(d);
+									}
+								}
+					)
+				)
+				.finally(() => waits.stop());
 			if (json) {
 				io.stdout(
 					JSON.stringify(

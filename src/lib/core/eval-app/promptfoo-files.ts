@@ -21,7 +21,7 @@ const isYaml = (name: string) => /\.ya?ml$/i.test(name);
 
 function looksLikeConfig(text: string): boolean {
 	try {
-		const data = parseDocument(text).toJS() as unknown;
+		const data = parseDocument(text).toJS({ maxAliasCount: 100 }) as unknown;
 		return typeof data === 'object' && data !== null && 'prompts' in data && 'providers' in data;
 	} catch {
 		return false;
@@ -65,7 +65,12 @@ export function fileReferences(text: string): string[] {
 			}
 	};
 	const doc = parseDocument(text);
-	if (doc.errors.length === 0) walk(doc.toJS());
+	if (doc.errors.length > 0) return [];
+	try {
+		walk(doc.toJS({ maxAliasCount: 100 }));
+	} catch {
+		return []; // the config itself is refused with its reason when parsed
+	}
 	return [...new Set(refs)];
 }
 

@@ -1,5 +1,6 @@
 /** @module Builds configured providers from a settings object or from environment variables. */
 import { PromptloomError } from '../model/errors';
+import { blockedPort } from './blocked-ports';
 import { createHttpProvider } from './http-provider';
 import { parseModelSpec } from './model-spec';
 import type { PriceTable } from './prices';
@@ -80,6 +81,14 @@ export function normalizeBaseUrl(kind: ProviderKind, baseUrl: string): string {
 			{
 				path: 'baseUrl'
 			}
+		);
+	}
+	const port = blockedPort(url);
+	if (port !== null) {
+		throw new PromptloomError(
+			'validation',
+			`base URL uses port ${port}, which browsers and Node's fetch block for safety (it is reserved for another protocol); run the server on another port`,
+			{ path: 'baseUrl' }
 		);
 	}
 	let out = url.toString().replace(/\/+$/, '');

@@ -110,7 +110,15 @@ function parseYaml(text: string, what: string): unknown {
 			}
 		);
 	}
-	return doc.toJS();
+	try {
+		// `maxAliasCount` bounds alias expansion, so a billion-laughs file fails here, fast.
+		return doc.toJS({ maxAliasCount: 100 });
+	} catch (e) {
+		throw new PromptloomError(
+			'validation',
+			`${what} is refused: ${e instanceof Error ? e.message : String(e)}`
+		);
+	}
 }
 
 function asMessages(value: unknown, path: string): EvalMessage[] {
