@@ -188,6 +188,8 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		audit,
 		user: () => options.author?.() ?? '',
 		sharedWorkspace: () => syncRef?.config ?? null,
+		fetch: options.sync?.fetch,
+		online: options.sync?.isOnline,
 		now: options.now
 	});
 	await collab.init();

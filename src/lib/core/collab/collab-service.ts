@@ -7,6 +7,7 @@
  * Rule for personal workspaces: reviews are skipped when the user is alone, i.e. the only member
  * and owner (always true for a personal workspace, and for a shared workspace with one member).
  */
+import { BackoffGate } from '../sync/backoff-gate';
 import { EventBus } from '../events';
 import { PromptloomError } from '../model/errors';
 import type { AuditLog } from '../security/audit/log';
@@ -37,6 +38,8 @@ export interface CollabServiceOptions {
 	/** The shared workspace the sync engine is connected to, if any (falls back to one joined here). */
 	sharedWorkspace?: () => SharedWorkspaceConfig | null;
 	fetch?: typeof globalThis.fetch;
+	/** False while the device is offline (no relay calls are made then); default `navigator.onLine`. */
+	online?: () => boolean;
 	now?: () => number;
 }
 
@@ -87,10 +90,13 @@ export class CollabService {
 	readonly #now: () => number;
 	#joined: SharedWorkspaceConfig | null = null;
 	#summary: WorkspaceSummary | null = null;
+	/** Background calls (comments, members, the role poll) back off while the relay is down. */
+	readonly #gate: BackoffGate;
 
 	constructor(options: CollabServiceOptions) {
 		this.#o = options;
 		this.#now = options.now ?? Date.now;
+		this.#gate = new BackoffGate(options.online ? { online: options.online } : {});
 		options.vcs.setLabelGuard(this.labelGuard);
 	}
 
@@ -121,7 +127,7 @@ export class CollabService {
 
 	#api(): RelayCollabApi | null {
 		const c = this.context();
-		return c.kind === 'shared' ? new RelayCollabApi(c, this.#o.fetch) : null;
+		return c.kind === 'shared' ? new RelayCollabApi(c, this.#o.fetch, this.#gate) : null;
 	}
 
 	/**
@@ -134,6 +140,16 @@ export class CollabService {
 		const known =
 			this.#summary && sameContext(this.#summary.context, context) ? this.#summary.you.role : null;
 		return accessFor(known ?? context.tokenRole ?? 'editor', context.workspace);
+	}
+
+	/**
+	 * My role in the current shared workspace as the relay last reported it (see `summary`), or
+	 * null: a personal workspace, or the relay has not answered yet for this connection.
+	 */
+	reportedRole(): Role | null {
+		const context = this.context();
+		if (context.kind === 'personal' || !this.#summary) return null;
+		return sameContext(this.#summary.context, context) ? this.#summary.you.role : null;
 	}
 
 	/** The actor recorded in audit entries: the relay user in a shared workspace. */

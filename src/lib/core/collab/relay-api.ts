@@ -1,6 +1,7 @@
 /** @module Client of the relay's workspace REST API (members, invites, reviews, comments). */
 import { PromptloomError, type ErrorCode } from '../model/errors';
 import type { CommentRecord, Member, ReviewRequest, Role } from './types';
+import type { BackoffGate } from '../sync/backoff-gate';
 import { relayHttpBase, type SharedWorkspaceConfig } from './workspace';
 
 export interface MembersAnswer {
@@ -30,28 +31,33 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 export class RelayCollabApi {
 	constructor(
 		private readonly config: SharedWorkspaceConfig,
-		private readonly fetcher: typeof globalThis.fetch = (...a) => globalThis.fetch(...a)
+		private readonly fetcher: typeof globalThis.fetch = (...a) => globalThis.fetch(...a),
+		/** Shared by every call to this relay, so callers polling while it is down back off. */
+		private readonly gate?: BackoffGate
 	) {}
 
 	async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
-		const url = `${relayHttpBase(this.config.relay)}/api/workspaces/${encodeURIComponent(this.config.workspace)}${path}`;
-		let res: Response;
-		try {
-			res = await this.fetcher(url, {
-				method,
-				headers: {
-					authorization: `Bearer ${this.config.token}`,
-					...(body === undefined ? {} : { 'content-type': 'application/json' })
-				},
-				body: body === undefined ? undefined : JSON.stringify(body)
-			});
-		} catch (e) {
-			throw new PromptloomError(
-				'relay',
-				`The relay at ${relayHttpBase(this.config.relay)} cannot be reached`,
-				{ cause: e }
-			);
-		}
+		const base = relayHttpBase(this.config.relay);
+		const url = `${base}/api/workspaces/${encodeURIComponent(this.config.workspace)}${path}`;
+		let unreachable = false;
+		const send = async () => {
+			try {
+				return await this.fetcher(url, {
+					method,
+					headers: {
+						authorization: `Bearer ${this.config.token}`,
+						...(body === undefined ? {} : { 'content-type': 'application/json' })
+					},
+					body: body === undefined ? undefined : JSON.stringify(body)
+				});
+			} catch (e) {
+				unreachable = true;
+				throw new PromptloomError('relay', `The relay at ${base} cannot be reached`, { cause: e });
+			}
+		};
+		const res = this.gate
+			? await this.gate.run(`The relay at ${base}`, send, () => unreachable)
+			: await send();
 		const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
 		if (!res.ok) {
 			const message = typeof json.error === 'string' ? json.error : `relay answered ${res.status}`;

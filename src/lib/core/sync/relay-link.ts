@@ -1,11 +1,12 @@
 /** @module The connection of a workspace to the relay: index socket, open documents, catch-up, uploads. */
+import { BackoffGate } from './backoff-gate';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { relayHttpUrl, relayWsUrl, type SyncConfig } from './invite';
+import { relayHttpUrl, relayWsUrl, writesContent, type SyncConfig } from './invite';
 import type { SyncErrorReason, SyncStatus } from './status';
 import { CATCH_UP_ORIGIN } from './ydoc-model';
 import { INDEX_DOC_ID, promptDocId, type WorkspaceDocs } from './workspace-docs';
@@ -137,6 +138,8 @@ export class RelayLink {
 	#staleRetries = 0;
 	/** Fetches again of documents still behind their markers, due later (see `#retryStale`). */
 	readonly #staleRetryTimers = new Set<ReturnType<typeof setTimeout>>();
+	/** Asks `/healthz` at most once per growing, jittered delay while the relay is down. */
+	readonly #healthGate = new BackoffGate();
 	#fault: {
 		reason: SyncErrorReason;
 		message: string;
@@ -171,8 +174,9 @@ export class RelayLink {
 		return this.#diverged;
 	}
 
+	/** True when this device's role may not change content (viewer, reviewer): nothing is uploaded. */
 	get readOnly(): boolean {
-		return this.#config.role === 'viewer';
+		return !writesContent(this.#config.role);
 	}
 
 	#provider(docId: string, doc: Y.Doc, awareness?: Awareness): WebsocketProvider {
@@ -429,8 +433,10 @@ export class RelayLink {
 				await this.#fetchBatch(stale.slice(i, i + CATCH_UP_CHUNK));
 			}
 		} catch (e) {
-			// Batch endpoint unreachable (e.g. a browser without CORS access): fetch over sockets.
-			if (!(e instanceof AccessRefused)) for (const id of stale) await this.#roundTrip(id, false);
+			// Batch endpoint unreachable while the relay's socket is up (e.g. a browser without CORS
+			// access): fetch over sockets. With the relay unreachable, the index's next sync retries.
+			if (!(e instanceof AccessRefused) && this.#index?.wsconnected)
+				for (const id of stale) await this.#roundTrip(id, false);
 		} finally {
 			this.#catchingUp--;
 			this.#retryStale(new Set(stale));
@@ -448,7 +454,7 @@ export class RelayLink {
 		const behind = this.#docs
 			.staleDocs(() => undefined)
 			.filter((id) => fetched.has(id) && !this.#live.has(id));
-		if (!behind.length || this.#stopped) {
+		if (!behind.length || this.#stopped || !this.#index?.wsconnected) {
 			this.#staleRetries = 0;
 			return;
 		}
@@ -592,8 +598,13 @@ export class RelayLink {
 			return;
 		}
 		const base = relayHttpUrl(this.#config.relay);
+		if (this.#healthGate.waitMs > 0) return; // asked recently and it was down: still down
 		try {
-			await this.#fetch(`${base}/healthz`, { mode: 'no-cors' as RequestMode });
+			await this.#healthGate.run(
+				'relay health',
+				() => this.#fetch(`${base}/healthz`, { mode: 'no-cors' as RequestMode }),
+				() => true
+			);
 		} catch {
 			this.#fault = {
 				reason: 'relay_down',
@@ -690,6 +701,7 @@ export class RelayLink {
 
 	stop(): void {
 		this.#stopped = true;
+		this.#healthGate.dispose();
 		if (this.#catchUpTimer) clearTimeout(this.#catchUpTimer);
 		for (const timer of this.#staleRetryTimers) clearTimeout(timer);
 		this.#staleRetryTimers.clear();
