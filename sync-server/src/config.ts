@@ -32,6 +32,13 @@ export interface RelayConfig {
 	pingIntervalMs: number;
 	/** Largest HTTP request body accepted by the REST router (bytes). */
 	maxHttpBodyBytes: number;
+	/**
+	 * Awareness (presence) client ids one connection may own. A connection owns the ids it sends
+	 * a state for first (while no other connection of the room owns them); entries for ids owned
+	 * by another connection are dropped, and the states of its ids are removed when it closes.
+	 * The stock y-websocket client uses one.
+	 */
+	maxAwarenessClientsPerConnection: number;
 }
 
 export const DEFAULT_RELAY_CONFIG: Readonly<RelayConfig> = Object.freeze({
@@ -45,7 +52,8 @@ export const DEFAULT_RELAY_CONFIG: Readonly<RelayConfig> = Object.freeze({
 	persistBatchMaxBytes: 256 * 1024,
 	compactAfterUpdates: 500,
 	pingIntervalMs: 30_000,
-	maxHttpBodyBytes: 8 * 1024 * 1024
+	maxHttpBodyBytes: 8 * 1024 * 1024,
+	maxAwarenessClientsPerConnection: 4
 });
 
 /** Merges overrides into the defaults; throws a clear error for a value that is not a positive number. */

@@ -19,6 +19,7 @@ import {
 	encodeRelayError,
 	type RelayErrorPayload
 } from './protocol';
+import { onlyReviewMaps, readOnlyMessage, writeScope, type WriteScope } from './collab/roles';
 import type { Room, RoomMember } from './rooms/room';
 import { isNoopUpdate } from './rooms/update-check';
 
@@ -35,7 +36,10 @@ export type UpdateGuard = (
 
 /** Counters shared by every connection of a relay. */
 export interface RelayCounters {
+	/** Writes dropped because the role may not make them (a viewer's; a reviewer's content). */
 	droppedViewerWrites: number;
+	/** Awareness entries dropped: client ids owned by another connection (see `Room.applyAwareness`). */
+	droppedAwarenessEntries: number;
 	closedMalformed: number;
 	closedOversize: number;
 	/** Updates refused by the update guard (approvals, roles). */
@@ -98,13 +102,20 @@ export class Connection implements RoomMember {
 		);
 	}
 
+	/** What this connection may change in its room, by its current role. */
+	get scope(): WriteScope {
+		return writeScope(this.role, this.room.name);
+	}
+
+	/** True when the relay takes nothing from this connection (it is never sent sync step 1). */
 	get readOnly(): boolean {
-		return this.role === 'viewer';
+		return this.scope === 'none';
 	}
 
 	/**
-	 * Applies a changed role to the open socket: a viewer's writes are dropped and reported from
-	 * now on; a viewer promoted to a writing role is sent sync step 1, as on a fresh connection.
+	 * Applies a changed role to the open socket: writes the new role does not allow are dropped
+	 * and reported from now on; a connection that could write nothing and now may write is sent
+	 * sync step 1, as on a fresh connection.
 	 */
 	setRole(role: Role): void {
 		if (role === this.role || this.closed) return;
@@ -212,7 +223,7 @@ export class Connection implements RoomMember {
 				return this.handleSync(decoder);
 			case MESSAGE_AWARENESS: {
 				const update = decoding.readVarUint8Array(decoder);
-				awarenessProtocol.applyAwarenessUpdate(this.room.awareness, update, this);
+				this.counters.droppedAwarenessEntries += this.room.applyAwareness(this, update);
 				return;
 			}
 			case MESSAGE_QUERY_AWARENESS:
@@ -247,8 +258,9 @@ export class Connection implements RoomMember {
 			);
 		}
 		const update = decoding.readVarUint8Array(decoder);
-		if (this.readOnly) {
-			if (!isNoopUpdate(this.room.doc, update)) this.dropViewerWrite();
+		const scope = this.scope;
+		if (scope === 'none' || (scope === 'review' && !onlyReviewMaps(this.room.doc, update))) {
+			if (!isNoopUpdate(this.room.doc, update)) this.dropReadOnlyWrite(scope);
 			return;
 		}
 		const verdict: GuardResult = this.guard
@@ -265,13 +277,13 @@ export class Connection implements RoomMember {
 		this.send(encodeRelayError({ code, message, room: this.room.name, dropped: this.dropped }));
 	}
 
-	private dropViewerWrite(): void {
+	private dropReadOnlyWrite(scope: WriteScope): void {
 		this.dropped++;
 		this.counters.droppedViewerWrites++;
 		this.send(
 			encodeRelayError({
 				code: 'read_only',
-				message: `role "viewer" cannot change documents; the update was dropped`,
+				message: readOnlyMessage(this.role, scope),
 				room: this.room.name,
 				dropped: this.dropped
 			})

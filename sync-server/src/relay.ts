@@ -71,7 +71,12 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 	const leveldb = await openLeveldbStore(options.dataDir);
 	const store = options.wrapStore ? options.wrapStore(leveldb) : leveldb;
 	const rooms = new RoomRegistry(store, config, logger);
-	const counters: RelayCounters = { droppedViewerWrites: 0, closedMalformed: 0, closedOversize: 0 };
+	const counters: RelayCounters = {
+		droppedViewerWrites: 0,
+		droppedAwarenessEntries: 0,
+		closedMalformed: 0,
+		closedOversize: 0
+	};
 	let refusedUpgrades = 0;
 	let connections = 0;
 	const perToken = new Map<string, number>();

@@ -92,18 +92,15 @@ export async function createTextPrompt(page: Page, name: string, text: string): 
 	return page.url().split('/prompts/')[1].split(/[/?#]/)[0];
 }
 
-/** Connects through the Sync page form with `token` and waits until the workspace is in sync. */
-export async function connectSync(
-	page: Page,
-	workspace: string,
-	token: string,
-	role?: 'owner' | 'editor' | 'reviewer' | 'viewer'
-): Promise<void> {
+/**
+ * Connects through the Sync page form with `token` (whose role the relay applies: the form has
+ * no role picker) and waits until the workspace is in sync.
+ */
+export async function connectSync(page: Page, workspace: string, token: string): Promise<void> {
 	await page.getByRole('link', { name: '⟳ Sync' }).click();
 	await page.getByTestId('sync-relay').fill(inject('relayUrl'));
 	await page.getByTestId('sync-workspace').fill(workspace);
 	await page.getByTestId('sync-token').fill(token);
-	if (role) await page.getByLabel('Role').selectOption(role);
 	await page.getByTestId('sync-connect').click();
 	await waitSyncState(page, 'synced');
 }
@@ -131,7 +128,7 @@ export async function connectAs(
 	user: string
 ): Promise<void> {
 	const token = await createToken({ dataDir: inject('relayDataDir'), workspace, role, user });
-	await connectSync(page, workspace, token, role);
+	await connectSync(page, workspace, token);
 }
 
 /**

@@ -163,14 +163,35 @@ describe('relay enforcement of protected labels', () => {
 	it('accepts an approval and the move in the same update', async () => {
 		const t = await team();
 		await requestReview(t, 'rita', 'r2');
+		const owner = client(t.olga);
+		await waitFor(() => owner.c.doc.getMap('reviews').has('r2'), 'olga sees it');
+		owner.c.doc.transact(() => {
+			writeApproval(owner.c.doc, {
+				reviewId: 'r2',
+				approver: 'olga',
+				decision: 'approved',
+				at: 3
+			});
+			moveLabel(owner.c.doc, 'p1', 'production', 'v2', 'olga');
+		});
+		await waitFor(async () => production(await relayDoc(t.olga)) === 'v2', 'move stored');
+		expect(owner.errors).toEqual([]);
+	});
+
+	it('refuses a label move by a reviewer, even with its approval in the same update', async () => {
+		const t = await team();
+		await requestReview(t, 'rita', 'r2');
 		const rex = client(t.rex);
 		await waitFor(() => rex.c.doc.getMap('reviews').has('r2'), 'rex sees it');
 		rex.c.doc.transact(() => {
 			writeApproval(rex.c.doc, { reviewId: 'r2', approver: 'rex', decision: 'approved', at: 3 });
 			moveLabel(rex.c.doc, 'p1', 'production', 'v2', 'rex');
 		});
-		await waitFor(async () => production(await relayDoc(t.olga)) === 'v2', 'move stored');
-		expect(rex.errors).toEqual([]);
+		await waitFor(() => rex.errors.length === 1, 'read_only report');
+		expect(rex.errors[0].code).toBe('read_only');
+		const stored = await relayDoc(t.olga);
+		expect(production(stored)).toBeUndefined();
+		expect(stored.getMap('approvals').has('r2')).toBe(false);
 	});
 });
 

@@ -14,15 +14,32 @@ function rootNameOfType(type: Y.AbstractType<unknown>): string | null {
 	}
 }
 
+export interface TouchedRootsOptions {
+	/**
+	 * Count only what the document does not hold yet: structs it already knows (a diff computed
+	 * against an older state vector repeats them) add no root. A new struct that is not an item
+	 * (garbage-collected content of an unknown type) makes the answer `unknown`.
+	 */
+	newOnly?: boolean;
+}
+
 /**
  * Walks an item of the update (or of the document) up to its root type: a decoded item names
  * its parent (a root name or the id of the item holding the parent type), or inherits the parent
  * of its left/right origin.
  */
-export function touchedRoots(doc: Y.Doc, update: Uint8Array): TouchedRoots {
+export function touchedRoots(
+	doc: Y.Doc,
+	update: Uint8Array,
+	options: TouchedRootsOptions = {}
+): TouchedRoots {
 	const decoded = Y.decodeUpdate(update);
+	const known = (s: Y.AbstractStruct) =>
+		s.id.clock + s.length <= Y.getState(doc.store, s.id.client);
 	const own = new Map<number, Y.Item[]>();
 	for (const s of decoded.structs) {
+		if (options.newOnly && !(s instanceof Y.Item) && !(s instanceof Y.Skip) && !known(s))
+			return 'unknown';
 		if (!(s instanceof Y.Item)) continue;
 		const list = own.get(s.id.client) ?? [];
 		list.push(s);
@@ -60,6 +77,7 @@ export function touchedRoots(doc: Y.Doc, update: Uint8Array): TouchedRoots {
 	const roots = new Set<string>();
 	for (const list of own.values()) {
 		for (const item of list) {
+			if (options.newOnly && known(item)) continue;
 			const r = rootOf(item);
 			if (r === null) return 'unknown';
 			roots.add(r);

@@ -196,11 +196,7 @@ describe('room fan-out and acknowledgement', () => {
 			// A first state has clock 0, which a receiver ignores; the second one (clock 1) is news.
 			peer.setLocalState({ user: 'joining' });
 			peer.setLocalState({ user: `u${clientID}` });
-			awarenessProtocol.applyAwarenessUpdate(
-				room.awareness,
-				awarenessProtocol.encodeAwarenessUpdate(peer, [clientID]),
-				member
-			);
+			room.applyAwareness(member, awarenessProtocol.encodeAwarenessUpdate(peer, [clientID]));
 			peer.destroy();
 		}
 		await turn();

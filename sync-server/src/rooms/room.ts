@@ -27,6 +27,7 @@ import {
 	planFanout,
 	type OriginUpdate
 } from './fanout';
+import { decodeAwarenessEntries, encodeAwarenessEntries } from './presence';
 import type { RoomStore } from './store';
 
 /** Origin of transactions that replay stored state (never written back). */
@@ -48,8 +49,10 @@ interface DurabilityWaiter {
 export class Room {
 	readonly doc = new Y.Doc();
 	readonly awareness = new awarenessProtocol.Awareness(this.doc);
-	/** Members and the awareness client ids each one controls. */
+	/** Members and the awareness client ids each one owns (see {@link applyAwareness}). */
 	readonly members = new Map<RoomMember, Set<number>>();
+	/** The member owning each awareness client id. */
+	private readonly presenceOwners = new Map<number, RoomMember>();
 	/** Resolves once stored state is loaded; rejects when storage fails. */
 	readonly ready: Promise<void>;
 	/** Updates applied this event-loop turn, not yet fanned out. */
@@ -99,15 +102,15 @@ export class Room {
 		this.ready.catch(() => {});
 	}
 
-	private onAwarenessUpdate = (
-		{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-		origin: unknown
-	): void => {
-		const controlled = this.members.get(origin as RoomMember);
-		if (controlled) {
-			for (const id of added) controlled.add(id);
-			for (const id of removed) controlled.delete(id);
-		}
+	private onAwarenessUpdate = ({
+		added,
+		updated,
+		removed
+	}: {
+		added: number[];
+		updated: number[];
+		removed: number[];
+	}): void => {
 		for (const id of added) this.awarenessChanged.add(id);
 		for (const id of updated) this.awarenessChanged.add(id);
 		for (const id of removed) this.awarenessChanged.add(id);
@@ -123,12 +126,50 @@ export class Room {
 		this.members.set(member, new Set());
 	}
 
-	/** Removes a member and the awareness states it controlled; returns the members left. */
+	/**
+	 * Applies an awareness update of `member`, keeping only the entries of client ids it owns. A
+	 * member owns the ids it sent a state for first, while no other member owned them (at most
+	 * `maxAwarenessClientsPerConnection`), until it leaves. Entries for ids of other members
+	 * (a stock client echoes every state it knows) or for the relay's own id are dropped, so
+	 * nobody can change or remove another member's presence. Returns how many were dropped;
+	 * throws when the update cannot be decoded.
+	 */
+	applyAwareness(member: RoomMember, update: Uint8Array): number {
+		const entries = decodeAwarenessEntries(update);
+		const owned = this.members.get(member);
+		if (!owned) return entries.length;
+		const kept = entries.filter((e) => {
+			if (e.clientID === this.awareness.clientID) return false;
+			const owner = this.presenceOwners.get(e.clientID);
+			if (owner === member) return true;
+			if (
+				owner !== undefined ||
+				!e.present ||
+				owned.size >= this.config.maxAwarenessClientsPerConnection
+			)
+				return false;
+			owned.add(e.clientID);
+			this.presenceOwners.set(e.clientID, member);
+			return true;
+		});
+		if (kept.length > 0)
+			awarenessProtocol.applyAwarenessUpdate(
+				this.awareness,
+				kept.length === entries.length ? update : encodeAwarenessEntries(kept),
+				member
+			);
+		return entries.length - kept.length;
+	}
+
+	/** Removes a member and the presence of the client ids it owned; returns the members left. */
 	leave(member: RoomMember): number {
-		const controlled = this.members.get(member);
+		const owned = this.members.get(member);
 		this.members.delete(member);
-		if (controlled && controlled.size > 0) {
-			awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null);
+		if (owned && owned.size > 0) {
+			for (const id of owned) this.presenceOwners.delete(id);
+			const present = [...owned].filter((id) => this.awareness.states.has(id));
+			if (present.length > 0)
+				awarenessProtocol.removeAwarenessStates(this.awareness, present, null);
 		}
 		return this.members.size;
 	}

@@ -37,6 +37,19 @@ export const GUARDED_MAPS = [
 	AUDIT_LOG_MAP
 ];
 
+/**
+ * The maps a `reviewer` may write in the index document (the relay checks each entry's author
+ * like anyone's). Everything else, in the index and in every prompt document, is content that
+ * only an `owner` or `editor` may change: the relay treats a reviewer like a viewer there.
+ */
+export const REVIEWER_MAPS: readonly string[] = [
+	REVIEWS_MAP,
+	APPROVALS_MAP,
+	COMMENTS_MAP,
+	AUDIT_KEYS_MAP,
+	AUDIT_LOG_MAP
+];
+
 export const DEFAULT_PROTECTED_LABELS: readonly string[] = ['production'];
 
 /** Where a label points; `versionId` null means the label was removed. */

@@ -5,8 +5,15 @@ export { ChatMessages } from './chat-doc';
 export type { LiveMessage } from './chat-doc';
 export { describeSyncStatus, shortSyncStatus } from './status';
 export type { SyncStatus, SyncErrorReason } from './status';
-export { makeInviteLink, parseInviteLink, syncConfigSchema, SYNC_ROLES } from './invite';
-export type { SyncConfig, SyncRole } from './invite';
+export {
+	makeInviteLink,
+	parseInviteLink,
+	roleOfToken,
+	syncConfigSchema,
+	SYNC_ROLES,
+	writesContent
+} from './invite';
+export type { SyncConfig, SyncConfigInput, SyncRole } from './invite';
 export { presenceFor, presentUsers } from './presence';
 export type { PresenceUser } from './presence';
 export { memoryPersistence } from './doc-persistence';

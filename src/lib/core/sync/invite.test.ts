@@ -1,17 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { makeInviteLink, parseInviteLink, relayHttpUrl, relayWsUrl } from './invite';
+import {
+	makeInviteLink,
+	parseInviteLink,
+	relayHttpUrl,
+	relayWsUrl,
+	syncConfigSchema
+} from './invite';
+
+/** An unsigned token of the relay's shape (the app reads its claims, the relay verifies it). */
+const tokenFor = (role: string) =>
+	`eyJhbGciOiJIUzI1NiJ9.${btoa(JSON.stringify({ ws: 'team-1', role, sub: 'rita' })).replace(/=+$/, '')}.sig`;
 
 describe('invite links', () => {
-	it('round-trip a relay, workspace, token and role', () => {
+	it('round-trip a relay, workspace and token; the role is the one the token names', () => {
 		const config = {
 			relay: 'http://127.0.0.1:1234',
 			workspace: 'team-1',
-			token: 'eyJhbGciOiJIUzI1NiJ9.x.y',
-			role: 'reviewer' as const
+			token: tokenFor('reviewer')
 		};
 		const link = makeInviteLink('https://app.example/sync', config);
 		expect(link).toMatch(/^https:\/\/app\.example\/sync#invite=/);
-		expect(parseInviteLink(link)).toEqual(config);
+		expect(parseInviteLink(link)).toEqual({ ...config, role: 'reviewer' });
+	});
+
+	it('never takes a role from the user: a role written into the link is ignored', () => {
+		const forged = makeInviteLink('https://app.example/sync', {
+			relay: 'http://127.0.0.1:1234',
+			workspace: 'team-1',
+			token: tokenFor('viewer'),
+			role: 'owner'
+		} as never);
+		expect(parseInviteLink(forged).role).toBe('viewer');
+		expect(
+			syncConfigSchema.parse({
+				relay: 'http://h:1',
+				workspace: 'w',
+				token: tokenFor('editor'),
+				role: 'owner'
+			}).role
+		).toBe('editor');
+		// Not a readable relay token: the least role, until the relay says otherwise.
+		expect(
+			syncConfigSchema.parse({ relay: 'http://h:1', workspace: 'w', token: 'opaque-token-1' }).role
+		).toBe('viewer');
 	});
 
 	it('reject damaged or invalid invites with a specific message', () => {
@@ -19,8 +50,7 @@ describe('invite links', () => {
 		const bad = makeInviteLink('https://x/', {
 			relay: 'ftp://nope',
 			workspace: 'w',
-			token: '1234567890',
-			role: 'editor'
+			token: '1234567890'
 		});
 		expect(() => parseInviteLink(bad)).toThrow(/relay must be/);
 	});

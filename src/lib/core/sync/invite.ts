@@ -1,26 +1,56 @@
-/** @module Invite links: `…#invite=<base64 JSON {relay, workspace, token, role}>`. */
+/** @module Invite links: `…#invite=<base64 JSON {relay, workspace, token}>`. */
 import { z } from '../model/zod';
+import { readTokenClaims } from '../collab/workspace';
 import { PromptloomError } from '../model/errors';
 
 export const SYNC_ROLES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
 export type SyncRole = (typeof SYNC_ROLES)[number];
 
-export const syncConfigSchema = z.object({
-	/** Relay base URL: `http(s)://` or `ws(s)://host:port`. */
-	relay: z
-		.string()
-		.trim()
-		.refine((u) => URL.canParse(u) && /^(https?|wss?):$/.test(new URL(u).protocol), {
-			message: 'relay must be an http(s):// or ws(s):// URL'
-		}),
-	workspace: z
-		.string()
-		.trim()
-		.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'workspace id: letters, digits and . _ : - (at most 128)'),
-	token: z.string().trim().min(10, 'token is missing or too short'),
-	role: z.enum(SYNC_ROLES).default('editor')
-});
-export type SyncConfig = z.infer<typeof syncConfigSchema>;
+/** Roles whose devices change document content; a reviewer writes only its review work. */
+const CONTENT_ROLES: readonly SyncRole[] = ['owner', 'editor'];
+
+/**
+ * True when `role` may change prompts, folders, versions and labels. The relay drops anything
+ * else from a `viewer`, and from a `reviewer` everything but its reviews, approvals, comments
+ * and audit entries, so a device with such a role never sends those changes.
+ */
+export function writesContent(role: SyncRole): boolean {
+	return CONTENT_ROLES.includes(role);
+}
+
+/**
+ * The role a token names (read without verifying it: the relay verifies the token and applies
+ * the member registry's current role). `viewer` when the token is not a readable relay token.
+ */
+export function roleOfToken(token: string): SyncRole {
+	return readTokenClaims(token)?.role ?? 'viewer';
+}
+
+export const syncConfigSchema = z
+	.object({
+		/** Relay base URL: `http(s)://` or `ws(s)://host:port`. */
+		relay: z
+			.string()
+			.trim()
+			.refine((u) => URL.canParse(u) && /^(https?|wss?):$/.test(new URL(u).protocol), {
+				message: 'relay must be an http(s):// or ws(s):// URL'
+			}),
+		workspace: z
+			.string()
+			.trim()
+			.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'workspace id: letters, digits and . _ : - (at most 128)'),
+		token: z.string().trim().min(10, 'token is missing or too short'),
+		/**
+		 * Ignored on input (older saved connections and invite links carry a picked role): the role
+		 * is always the one the token names, never the user's choice.
+		 */
+		role: z.enum(SYNC_ROLES).optional()
+	})
+	.transform((c) => ({ ...c, role: roleOfToken(c.token) }));
+/** A connection to a relay workspace; `role` is read from the token. */
+export type SyncConfig = z.output<typeof syncConfigSchema>;
+/** What a caller gives to connect: the role, if any, is not used. */
+export type SyncConfigInput = z.input<typeof syncConfigSchema>;
 
 function toBase64(text: string): string {
 	const bytes = new TextEncoder().encode(text);
@@ -35,10 +65,14 @@ function fromBase64(b64: string): string {
 	return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
-/** An invite link for `config` on the app at `appUrl`. */
-export function makeInviteLink(appUrl: string, config: SyncConfig): string {
+/** An invite link for `config` on the app at `appUrl` (relay, workspace and token: no role). */
+export function makeInviteLink(
+	appUrl: string,
+	config: Pick<SyncConfig, 'relay' | 'workspace' | 'token'>
+): string {
 	const base = appUrl.split('#')[0];
-	return `${base}#invite=${toBase64(JSON.stringify(config))}`;
+	const { relay, workspace, token } = config;
+	return `${base}#invite=${toBase64(JSON.stringify({ relay, workspace, token }))}`;
 }
 
 /** Reads an invite link (or just its `invite=` payload); throws a `validation` error when malformed. */

@@ -4,7 +4,7 @@ import type { DomainEvents, EventBus } from '../events';
 import type { PromptloomDb } from '../store/db';
 import { SyncBridge } from './bridge';
 import { memoryPersistence, type DocPersistence } from './doc-persistence';
-import { syncConfigSchema, type SyncConfig } from './invite';
+import { syncConfigSchema, writesContent, type SyncConfig, type SyncConfigInput } from './invite';
 import { presenceFor } from './presence';
 import { RelayLink, type DivergedFault, type RelaySnapshot } from './relay-link';
 import type { SyncStatus } from './status';
@@ -109,8 +109,11 @@ export class SyncService {
 		if (parsed.success) await this.#start(parsed.data);
 	}
 
-	/** Connects this library to a relay workspace (replacing any earlier connection). */
-	async connect(input: SyncConfig): Promise<void> {
+	/**
+	 * Connects this library to a relay workspace (replacing any earlier connection). The role is
+	 * the one the token names (a role in `input` is ignored); the relay applies the current one.
+	 */
+	async connect(input: SyncConfigInput): Promise<void> {
 		const parsed = syncConfigSchema.safeParse(input);
 		if (!parsed.success)
 			throw new PromptloomError(
@@ -231,13 +234,19 @@ export class SyncService {
 				Y.applyUpdate(await docs.prompt(id), update, CATCH_UP_ORIGIN);
 				docs.coverMarkers(id);
 			}
-			// A viewer's changes can never be kept; an editor's legitimate ones are written back
-			// (and the prompt documents they touched are sent once the link is up).
+			// A viewer's or reviewer's content changes can never be kept; an editor's legitimate
+			// ones are written back (and the prompt documents they touched are sent once the link
+			// is up).
 			docs.onLocalPromptChange = (id) => rewritten.add(id);
-			if (config.role !== 'viewer' && reapply) await bridge.reapplyLocal();
+			if (writesContent(config.role) && reapply) await bridge.reapplyLocal();
 			docs.onLocalPromptChange = null;
 			await bridge.rebuildProjection();
-		} else if (!(await db.settings.get(seededKey(config.workspace)))) {
+		} else if (
+			writesContent(config.role) &&
+			!(await db.settings.get(seededKey(config.workspace)))
+		) {
+			// Only a role that writes content brings its library into the workspace: the relay
+			// would refuse the prompts of a viewer or reviewer (and asks a reviewer for its index).
 			await bridge.seedFromDexie();
 			await db.settings.put({ key: seededKey(config.workspace), value: Date.now() });
 		}
@@ -248,7 +257,8 @@ export class SyncService {
 	/**
 	 * A live binding of a prompt's working copy for co-editing (its text, or its chat messages),
 	 * or null for a personal library. Presence (name and colour) comes from `author`. Chat
-	 * messages of the older shape are migrated on open (not by a viewer, who cannot write).
+	 * messages of the older shape are migrated on open (not by a viewer or reviewer, who cannot
+	 * change content).
 	 * WARNING: the binding dies when the session is replaced (see `onSessionChange`).
 	 */
 	async openForEditing(promptId: string): Promise<LiveBinding | null> {
@@ -259,7 +269,7 @@ export class SyncService {
 		const parts = promptDocParts(live.doc);
 		const messages = new ChatMessages(parts.messages, LOCAL_ORIGIN);
 		const saved = await this.#o.db.prompts.get(promptId);
-		if (s.config.role !== 'viewer') {
+		if (writesContent(s.config.role)) {
 			if (live.doc.store.clients.size === 0 && saved)
 				live.doc.transact(() => writeWorkingCopy(parts, saved), LOCAL_ORIGIN);
 			messages.migrate();
