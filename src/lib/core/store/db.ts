@@ -6,8 +6,7 @@ import type { EmbeddingRecord } from '../search/embeddings/embedding-record';
 import type { EncryptedKeyRecord } from '../providers/key-vault';
 import type { StoredDeviceKey, StoredProviderConfig } from '../providers-app/records';
 import type { PlaygroundRun } from '../playground/types';
-import type { AuditEntry, AuditKeyRecord } from '../security/audit/types';
-import type { AuditStateRecord } from '../security/audit/dexie-storage';
+import type { AuditEntry, AuditKeyRecord, AuditStateRecord } from '../security/audit/types';
 import type { CommentRecord, ReviewRequest } from '../collab/types';
 
 export interface SettingRecord {

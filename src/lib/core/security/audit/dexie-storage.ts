@@ -3,18 +3,7 @@ import Dexie from 'dexie';
 import type { PromptloomDb } from '../../store/db';
 import type { DeviceSigningKey } from './signing';
 import { AuditSeqTaken, mergeHeads, type AuditStorage } from './storage';
-import type { AuditEntry, AuditKeyRecord, KnownHead } from './types';
-
-/**
- * Rows of `auditState`: the recorded head of this device's own chain, its signing key, the heads
- * of workspace chains seen here (`known:<workspace>␀<keyId>`) and facts done by other devices
- * (`foreign:<target>`).
- */
-export type AuditStateRecord =
-	| { id: 'head'; seq: number; hash: string }
-	| { id: 'signer'; keyId: string; privateKey: CryptoKey; publicJwk: JsonWebKey }
-	| { id: `known:${string}`; seq: number; hash: string }
-	| { id: `foreign:${string}`; at: number };
+import type { AuditEntry, AuditKeyRecord, AuditStateRecord, KnownHead } from './types';
 
 const knownPrefix = (workspace: string) => `known:${workspace}\u0000`;
 const foreignId = (target: string) => `foreign:${target}` as const;

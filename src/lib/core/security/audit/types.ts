@@ -119,3 +119,14 @@ export interface KnownHead {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Rows of `auditState`: the recorded head of this device's own chain, its signing key, the heads
+ * of workspace chains seen here (`known:<workspace>␀<keyId>`) and facts done by other devices
+ * (`foreign:<target>`).
+ */
+export type AuditStateRecord =
+	| { id: 'head'; seq: number; hash: string }
+	| { id: 'signer'; keyId: string; privateKey: CryptoKey; publicJwk: JsonWebKey }
+	| { id: `known:${string}`; seq: number; hash: string }
+	| { id: `foreign:${string}`; at: number };
