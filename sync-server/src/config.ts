@@ -39,6 +39,23 @@ export interface RelayConfig {
 	 * The stock y-websocket client uses one.
 	 */
 	maxAwarenessClientsPerConnection: number;
+	/**
+	 * Bytes the relay may hold for one socket that the client has not read yet, beyond the
+	 * largest single message sent to it (so a document larger than this limit still reaches a
+	 * new client). A socket over it when the next message is due is closed with 1013 "client too
+	 * slow" (see `CLOSE.tooSlow`); the client reconnects and catches up with a fresh sync.
+	 */
+	maxSocketBufferedBytes: number;
+	/**
+	 * Unread bytes all sockets of one room may hold together; over it after a fan-out, the
+	 * room's sockets holding the most are closed with 1013 until the room is under it again.
+	 */
+	maxRoomBufferedBytes: number;
+	/**
+	 * How long a socket closed for being too slow may still drain (to read the queued messages
+	 * and the close frame) before it is terminated and its buffers freed.
+	 */
+	slowSocketCloseGraceMs: number;
 }
 
 export const DEFAULT_RELAY_CONFIG: Readonly<RelayConfig> = Object.freeze({
@@ -53,7 +70,10 @@ export const DEFAULT_RELAY_CONFIG: Readonly<RelayConfig> = Object.freeze({
 	compactAfterUpdates: 500,
 	pingIntervalMs: 30_000,
 	maxHttpBodyBytes: 8 * 1024 * 1024,
-	maxAwarenessClientsPerConnection: 4
+	maxAwarenessClientsPerConnection: 4,
+	maxSocketBufferedBytes: 16 * 1024 * 1024,
+	maxRoomBufferedBytes: 128 * 1024 * 1024,
+	slowSocketCloseGraceMs: 2000
 });
 
 /** Merges overrides into the defaults; throws a clear error for a value that is not a positive number. */

@@ -44,6 +44,8 @@ export interface RelayCounters {
 	closedOversize: number;
 	/** Updates refused by the update guard (approvals, roles). */
 	droppedGuardedWrites?: number;
+	/** Sockets closed with 1013 for falling too far behind (`maxSocketBufferedBytes`, per room). */
+	closedSlow: number;
 }
 
 /** A message the relay refuses; `code` is the WebSocket close code. */
@@ -79,6 +81,8 @@ export class Connection implements RoomMember {
 	/** The role applied now: the member registry's, updated while the socket is open. */
 	private role: Role;
 	private greeted = false;
+	/** Size of the largest message sent so far: unread bytes up to it are not counted as lag. */
+	private largestSent = 0;
 
 	constructor(
 		private readonly ws: WebSocket,
@@ -126,16 +130,52 @@ export class Connection implements RoomMember {
 		if (wasReadOnly && !this.readOnly && this.greeted) this.send(this.syncStep1());
 	}
 
-	/** Queues `message` on the socket; a failed write surfaces as the socket's error and close. */
+	/**
+	 * Queues `message` on the socket; a failed write surfaces as the socket's error and close.
+	 * A client that left more than `maxSocketBufferedBytes` (beyond the largest message it was
+	 * sent) unread is closed as too slow instead: the relay does not buffer without bound.
+	 */
 	send(message: Uint8Array): void {
 		if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+		const unread = this.ws.bufferedAmount;
+		const limit = this.config.maxSocketBufferedBytes;
+		if (unread > limit + this.largestSent) {
+			this.close(
+				CLOSE.tooSlow,
+				`client too slow: ${unread} bytes unread (limit ${limit}); reconnect to catch up`
+			);
+			return;
+		}
+		if (message.byteLength > this.largestSent) this.largestSent = message.byteLength;
 		this.ws.send(message, SEND_OPTIONS);
+	}
+
+	/** Bytes queued on the socket the client has not read yet (0 once the socket is closing). */
+	bufferedBytes(): number {
+		return this.closed ? 0 : this.ws.bufferedAmount;
 	}
 
 	close(code: number, reason: string): void {
 		if (this.closed) return;
 		this.closed = true;
+		if (code === CLOSE.tooSlow) this.dropSlowSocket();
 		this.ws.close(code, shortReason(reason));
+	}
+
+	/**
+	 * A socket closed as too slow gets `slowSocketCloseGraceMs` to read what is queued and the
+	 * close frame; then it is terminated, which frees what it still holds.
+	 */
+	private dropSlowSocket(): void {
+		this.counters.closedSlow++;
+		this.logger.warn('closing a client too slow to read', {
+			room: this.room.name,
+			user: this.claims.user,
+			unread: this.ws.bufferedAmount
+		});
+		const timer = setTimeout(() => this.ws.terminate(), this.config.slowSocketCloseGraceMs);
+		timer.unref();
+		this.ws.once('close', () => clearTimeout(timer));
 	}
 
 	/** Called once the socket closed, whoever closed it; returns the members left in the room. */

@@ -44,6 +44,12 @@ export const CLOSE = {
 	/** The room could not be loaded from storage. */
 	internalError: 1011,
 	/**
+	 * "Try again later": the client fell too far behind reading what the relay sends
+	 * (`maxSocketBufferedBytes`, `maxRoomBufferedBytes`). Transient for the stock y-websocket
+	 * client (not in 4400–4499), which reconnects and catches up with a fresh sync.
+	 */
+	tooSlow: 1013,
+	/**
 	 * The token's user is not (or no longer) a member of the workspace: removed from its member
 	 * registry. In the 4400–4499 range, so the stock y-websocket client stops reconnecting and
 	 * emits `closed` with this code and the reason.

@@ -45,6 +45,8 @@ export interface RelayStats extends RelayCounters {
 	rooms: number;
 	connections: number;
 	refusedUpgrades: number;
+	/** Bytes queued on all open sockets that their clients have not read yet. */
+	bufferedBytes: number;
 }
 
 export interface RelayHandle {
@@ -75,7 +77,8 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 		droppedViewerWrites: 0,
 		droppedAwarenessEntries: 0,
 		closedMalformed: 0,
-		closedOversize: 0
+		closedOversize: 0,
+		closedSlow: 0
 	};
 	let refusedUpgrades = 0;
 	let connections = 0;
@@ -208,7 +211,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 		port,
 		url: `http://${base}`,
 		wsUrl: `ws://${base}`,
-		stats: () => ({ ...counters, rooms: rooms.size, connections, refusedUpgrades }),
+		stats: () => {
+			let bufferedBytes = 0;
+			for (const ws of sockets) bufferedBytes += ws.bufferedAmount;
+			return { ...counters, rooms: rooms.size, connections, refusedUpgrades, bufferedBytes };
+		},
 		close() {
 			closed ??= (async () => {
 				closing = true;

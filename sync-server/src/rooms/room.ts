@@ -38,6 +38,8 @@ export interface RoomMember {
 	send(message: Uint8Array): void;
 	/** Closes the connection (used when the room cannot keep its durability promise). */
 	close(code: number, reason: string): void;
+	/** Bytes queued for this member that its client has not read yet (0 once it is closing). */
+	bufferedBytes?(): number;
 }
 
 interface DurabilityWaiter {
@@ -219,7 +221,36 @@ export class Room {
 			);
 			this.broadcast(encoding.toUint8Array(encoder));
 		}
+		this.limitBuffered();
 	};
+
+	/**
+	 * Keeps the bytes queued for the room's members under `maxRoomBufferedBytes`: while over
+	 * it, the member holding the most is closed as too slow (its client reconnects and catches
+	 * up). A member reading at network speed holds next to nothing here: its writes go straight
+	 * to the kernel.
+	 */
+	private limitBuffered(): void {
+		const limit = this.config.maxRoomBufferedBytes;
+		let total = 0;
+		const held: Array<[RoomMember, number]> = [];
+		for (const member of this.members.keys()) {
+			const bytes = member.bufferedBytes?.() ?? 0;
+			if (bytes === 0) continue;
+			total += bytes;
+			held.push([member, bytes]);
+		}
+		if (total <= limit) return;
+		held.sort((a, b) => b[1] - a[1]);
+		for (const [member, bytes] of held) {
+			if (total <= limit) break;
+			member.close(
+				CLOSE.tooSlow,
+				`client too slow: the room holds ${total} unread bytes (limit ${limit}); reconnect to catch up`
+			);
+			total -= bytes;
+		}
+	}
 
 	private enqueue(entry: OriginUpdate): void {
 		if (this.failure) return;
