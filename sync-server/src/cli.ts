@@ -11,7 +11,8 @@ import { startRelay } from './relay';
 export const RELAY_USAGE = `Usage:
   promptloom relay --port <port> --data <dir> [--host 127.0.0.1]
       Runs the sync relay until SIGINT/SIGTERM; prints its URL. Port 0 picks a free port.
-      Clients connect to ws://<host>:<port>/<workspaceId>/<docId>?token=<token>.
+      Clients connect to ws://<host>:<port>/<workspaceId>/<docId>, offering the WebSocket
+      subprotocols "promptloom" and "token.<token>" (?token=<token> still works for old clients).
   promptloom relay token --data <dir> --workspace <id> --role <${ROLES.join('|')}> [--user <name>] [--ttl <seconds>]
       Prints a signed access token (default lifetime ${DEFAULT_TOKEN_TTL_SECONDS} s) and nothing else.
 `;
@@ -107,7 +108,7 @@ async function runServer(args: string[], io: RelayCliIO): Promise<number> {
 		logger: jsonLineLogger((line) => io.stderr(line))
 	});
 	io.stdout(
-		`relay listening on ${relay.url} (WebSocket ${relay.wsUrl}/<workspaceId>/<docId>?token=...)\n`
+		`relay listening on ${relay.url} (WebSocket ${relay.wsUrl}/<workspaceId>/<docId>, token as subprotocol "token.<token>")\n`
 	);
 	const signal = await (io.untilStopped ?? waitForSignal)();
 	io.stderr(`relay: ${signal}, closing\n`);

@@ -10,11 +10,11 @@ import { Connection, type RelayCounters } from './connection';
 import { addBatchRoute } from './http/batch';
 import { RelayCollab, addCollabRoutes } from './collab';
 import { Router, sendJson } from './http/router';
-import { silentLogger, type RelayLogger } from './logger';
+import { redactingLogger, silentLogger, type RelayLogger } from './logger';
 import { CLOSE } from './protocol';
 import { RoomRegistry } from './rooms/registry';
 import { openLeveldbStore, type RoomStore } from './rooms/store';
-import { admit, refuseUpgrade, type Admission } from './upgrade';
+import { admit, chooseSubprotocol, refuseUpgrade, type Admission } from './upgrade';
 
 export interface StartRelayOptions {
 	/** TCP port; 0 picks a free one (read it back from the handle). */
@@ -53,7 +53,10 @@ export interface RelayHandle {
 	port: number;
 	/** `http://host:port` */
 	url: string;
-	/** `ws://host:port`: clients connect to `${wsUrl}/<workspaceId>/<docId>?token=<token>`. */
+	/**
+	 * `ws://host:port`: clients connect to `${wsUrl}/<workspaceId>/<docId>` offering the
+	 * subprotocols `promptloom` and `token.<token>` (see `upgrade.ts`).
+	 */
 	wsUrl: string;
 	stats(): RelayStats;
 	/** Closes every socket (1001), writes and compacts every room, closes the store. */
@@ -67,7 +70,8 @@ function urlHost(host: string): string {
 /** Starts a relay and resolves once it listens. */
 export async function startRelay(options: StartRelayOptions): Promise<RelayHandle> {
 	const config = resolveRelayConfig(options.config);
-	const logger = options.logger ?? silentLogger;
+	// Whatever logger is given, no token ever reaches it.
+	const logger = redactingLogger(options.logger ?? silentLogger);
 	const host = options.host ?? '127.0.0.1';
 	const secret = await loadOrCreateSecret(options.dataDir);
 	const leveldb = await openLeveldbStore(options.dataDir);
@@ -101,7 +105,8 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 	// Our own size check (below the hard cap) closes with a readable reason; ws's cap is the backstop.
 	const wss = new WebSocketServer({
 		noServer: true,
-		maxPayload: config.maxMessageBytes * 2 + 1024
+		maxPayload: config.maxMessageBytes * 2 + 1024,
+		handleProtocols: chooseSubprotocol
 	});
 
 	const reserve = (a: Admission) => {

@@ -21,6 +21,39 @@ export interface Admission {
 export type AdmissionResult =
 	{ ok: true; admission: Admission } | { ok: false; status: number; error: string };
 
+/** The subprotocol the relay answers with: clients offer it beside `token.<token>`. */
+export const RELAY_SUBPROTOCOL = 'promptloom';
+/** Prefix of the subprotocol that carries the token: `token.<jwt>`. */
+export const TOKEN_SUBPROTOCOL_PREFIX = 'token.';
+
+/**
+ * The token of an upgrade request, from (first match wins) a `token.<token>` entry of
+ * `Sec-WebSocket-Protocol` (what browsers can send: a JWT is made of HTTP token characters), an
+ * `Authorization: Bearer <token>` header (other clients), or the `?token=` query of old clients
+ * (which puts the token in URLs, and so in access logs and browser consoles).
+ */
+export function tokenOfUpgrade(req: IncomingMessage, url: URL): string | null {
+	const offered = req.headers['sec-websocket-protocol'];
+	if (offered) {
+		for (const p of offered.split(',')) {
+			const v = p.trim();
+			if (v.startsWith(TOKEN_SUBPROTOCOL_PREFIX) && v.length > TOKEN_SUBPROTOCOL_PREFIX.length)
+				return v.slice(TOKEN_SUBPROTOCOL_PREFIX.length);
+		}
+	}
+	const header = req.headers.authorization;
+	if (header?.startsWith('Bearer ')) return header.slice(7).trim() || null;
+	return url.searchParams.get('token');
+}
+
+/**
+ * Chooses the subprotocol of an accepted socket: `promptloom` when offered, so the token entry
+ * is never echoed back (a browser refuses a handshake that offered protocols and got none).
+ */
+export function chooseSubprotocol(offered: Set<string>): string | false {
+	return offered.has(RELAY_SUBPROTOCOL) ? RELAY_SUBPROTOCOL : false;
+}
+
 /** Live counts the admission checks need. */
 export interface AdmissionState {
 	connections: number;
@@ -65,7 +98,7 @@ export async function admit(
 	const url = new URL(req.url ?? '/', 'http://relay.invalid');
 	const path = parseRoomPath(url.pathname, config.maxIdLength);
 	if ('error' in path) return { ok: false, status: 404, error: path.error };
-	const token = url.searchParams.get('token');
+	const token = tokenOfUpgrade(req, url);
 	const check = await verifyToken(secret, token);
 	if (!check.ok) return { ok: false, status: 401, error: check.message };
 	if (check.claims.workspace !== path.workspace) {

@@ -59,8 +59,10 @@ export interface TestClient {
 }
 
 /**
- * A stock y-websocket client in Node (`ws` as the WebSocket). BroadcastChannel is disabled, so
- * two clients in one process can only meet through the relay.
+ * A stock y-websocket client in Node (`ws` as the WebSocket), sending its token as the app does:
+ * in the subprotocol list (`promptloom`, `token.<token>`), not in the URL. BroadcastChannel is
+ * disabled, so two clients in one process can only meet through the relay. (`raw` and `peer`
+ * use the `?token=` query of old clients.)
  */
 export function connectClient(
 	wsUrl: string,
@@ -69,7 +71,7 @@ export function connectClient(
 	doc = new Y.Doc()
 ): TestClient {
 	const provider = new WebsocketProvider(wsUrl, room, doc, {
-		params: { token },
+		protocols: ['promptloom', `token.${token}`],
 		WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
 		disableBc: true,
 		maxBackoffTime: 500

@@ -85,7 +85,8 @@ export async function verifyToken(
 		return {
 			ok: false,
 			reason: 'missing',
-			message: 'missing token: add ?token=<token> to the URL'
+			message:
+				'missing token: send it as the WebSocket subprotocol "token.<token>" (offered with "promptloom") or as Authorization: Bearer <token>'
 		};
 	try {
 		const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'] });

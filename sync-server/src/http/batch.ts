@@ -2,7 +2,7 @@
  * @module `POST /sync/batch`: catch-up for many documents of one workspace in one request, so a
  * new device does not open one socket per document.
  *
- * Request: `Authorization: Bearer <token>` (or `?token=`), JSON
+ * Request: `Authorization: Bearer <token>` (`?token=` only for old clients), JSON
  * `{ "docs": [{ "doc": "<docId>", "sv": "<base64 Yjs state vector, optional>" }] }`.
  * Response: `{ "docs": [{ "doc": "<docId>", "update": "<base64 Yjs update>" }] }` with, for each
  * document, what the caller lacks (everything when `sv` is omitted). Read-only for every role,

@@ -55,6 +55,16 @@ describe('invite links', () => {
 		expect(() => parseInviteLink(bad)).toThrow(/relay must be/);
 	});
 
+	it('refuse a token that could not travel as a WebSocket subprotocol', () => {
+		const parsed = syncConfigSchema.safeParse({
+			relay: 'http://h:1',
+			workspace: 'w',
+			token: 'not a token, has spaces'
+		});
+		expect(parsed.success).toBe(false);
+		expect(parsed.error?.issues[0].message).toMatch(/characters a relay token never has/);
+	});
+
 	it('derive socket and HTTP bases from either form of relay URL', () => {
 		expect(relayWsUrl('http://h:1/')).toBe('ws://h:1');
 		expect(relayHttpUrl('wss://h:1')).toBe('https://h:1');

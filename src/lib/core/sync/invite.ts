@@ -39,7 +39,12 @@ export const syncConfigSchema = z
 			.string()
 			.trim()
 			.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'workspace id: letters, digits and . _ : - (at most 128)'),
-		token: z.string().trim().min(10, 'token is missing or too short'),
+		token: z
+			.string()
+			.trim()
+			.min(10, 'token is missing or too short')
+			// Sent as a WebSocket subprotocol (`token.<token>`), which allows HTTP token characters only.
+			.regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'token has characters a relay token never has'),
 		/**
 		 * Ignored on input (older saved connections and invite links carry a picked role): the role
 		 * is always the one the token names, never the user's choice.

@@ -55,6 +55,14 @@ export interface RelaySnapshot {
 	prompts: Map<string, Uint8Array>;
 }
 
+/**
+ * The WebSocket subprotocols that carry a relay token: `promptloom` (the one the relay answers
+ * with) and `token.<token>`. A relay token is a JWT, made of HTTP token characters only.
+ */
+export function relaySubprotocols(token: string): string[] {
+	return ['promptloom', `token.${token}`];
+}
+
 /** Close code of a socket whose user is no longer a member of the workspace (permanent). */
 const CLOSE_NOT_MEMBER = 4403;
 
@@ -185,7 +193,9 @@ export class RelayLink {
 			`${this.#config.workspace}/${docId}`,
 			doc,
 			{
-				params: { token: this.#config.token },
+				// The token rides in the subprotocol list, never in the URL (which ends up in logs
+				// and the browser console); the relay answers with `promptloom`.
+				protocols: relaySubprotocols(this.#config.token),
 				...(awareness ? { awareness } : {}),
 				WebSocketPolyfill: this.#WS,
 				disableBc: true,
