@@ -1,0 +1,200 @@
+/**
+ * @module Prompt-injection and jailbreak detection: rules over normalised text (and over decoded
+ * base64 and Unicode-tag payloads), weighed by a logistic-regression score per window of text.
+ */
+import { findBase64Text } from './decode';
+import {
+	predict,
+	windowFeatures,
+	type InjectionModel,
+	type MetaFeature,
+	type WindowSignals
+} from './injection-features';
+import defaultModelJson from './injection-model.json';
+import { INJECTION_RULES, type InjectionRule } from './injection-rules';
+import { isInvisible, normalizeText, originalSpan, type NormalizedText } from './normalize';
+import type { Finding, Severity } from './types';
+
+const defaultModel = defaultModelJson as InjectionModel;
+
+/** Characters per window of the learned score, and the step between windows. */
+const WINDOW = 800;
+const STEP = 400;
+
+interface Hit {
+	rule: InjectionRule;
+	/** Span in normalised text (where the learned score looks). */
+	nStart: number;
+	nEnd: number;
+	/** Span in the original text. */
+	start: number;
+	end: number;
+	leetOnly: boolean;
+	decoded: boolean;
+}
+
+function ruleHits(n: NormalizedText, decodedSpan?: [number, number]): Hit[] {
+	const hits: Hit[] = [];
+	for (const rule of INJECTION_RULES) {
+		const seen: [number, number][] = [];
+		for (const [source, leetOnly] of [
+			[n.text, false],
+			[n.leet, true]
+		] as const) {
+			if (leetOnly && n.leet === n.text) continue;
+			for (const pattern of rule.patterns) {
+				for (const m of source.matchAll(pattern)) {
+					let s = m.index;
+					let e = s + m[0].length;
+					while (s < e && /\s/.test(source[s])) s++;
+					while (e > s && /\s/.test(source[e - 1])) e--;
+					if (e <= s || seen.some(([a, b]) => s < b && a < e)) continue;
+					seen.push([s, e]);
+					const [start, end] = decodedSpan ?? originalSpan(n, s, e);
+					hits.push({ rule, nStart: s, nEnd: e, start, end, leetOnly, decoded: !!decodedSpan });
+				}
+			}
+		}
+	}
+	return hits;
+}
+
+/** Zero-width or bidi characters between two letters (soft hyphens and emoji joiners don't count). */
+function invisibleInWords(text: string): number {
+	let n = 0;
+	for (let i = 1; i < text.length - 1; i++) {
+		const cp = text.charCodeAt(i);
+		if (cp === 0x00ad || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) continue;
+		if (!isInvisible(cp)) continue;
+		let j = i + 1;
+		while (j < text.length && isInvisible(text.charCodeAt(j))) j++;
+		if (/\p{L}/u.test(text[i - 1]) && /\p{L}/u.test(text[j] ?? '')) n++;
+	}
+	return n;
+}
+
+/** Index of the first normalised character at or after original offset `at`. */
+function normalizedIndex(n: NormalizedText, at: number): number {
+	let lo = 0;
+	let hi = n.from.length;
+	while (lo < hi) {
+		const mid = (lo + hi) >> 1;
+		if (n.from[mid] < at) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
+}
+
+function lower(severity: Severity): Severity {
+	return severity === 'critical' ? 'high' : severity === 'high' ? 'medium' : 'low';
+}
+
+export interface InjectionScan {
+	findings: Finding[];
+	/** Highest window probability. */
+	score: number;
+}
+
+/** Scans `text` for injection and jailbreak attempts; findings below `minScore` are dropped. */
+export function scanInjection(
+	text: string,
+	options: { model?: InjectionModel; minScore?: number } = {}
+): InjectionScan {
+	const model = options.model ?? defaultModel;
+	const minScore = options.minScore ?? model.threshold;
+	const n = normalizeText(text);
+	const hits = ruleHits(n);
+	const payloads = findBase64Text(text).map((run) => {
+		const dn = normalizeText(run.decoded);
+		const at = normalizedIndex(n, run.start);
+		const decodedHits = ruleHits(dn, [run.start, run.end]).map((h) => ({
+			...h,
+			nStart: at,
+			nEnd: at + 1
+		}));
+		hits.push(...decodedHits);
+		return { at, leet: dn.leet, hits: decodedHits.length };
+	});
+	const hidden = invisibleInWords(text);
+	const windows: { s: number; e: number; p: number; hits: number }[] = [];
+	const len = n.text.length;
+	for (let s = 0; ; s += STEP) {
+		const e = Math.min(len, s + WINDOW);
+		const inWindow = hits.filter((h) => h.nStart >= s && h.nStart < Math.max(e, s + 1));
+		const rules = new Map<string, number>();
+		for (const h of inWindow) rules.set(h.rule.id, (rules.get(h.rule.id) ?? 0) + 1);
+		const meta: Partial<Record<MetaFeature, number>> = {
+			HIDDEN_TAGS: n.tagRuns.filter((t) => t.decoded.trim().length > 0).length,
+			INVISIBLE_CHARS: hidden,
+			HOMOGLYPHS: n.homoglyphs > 0 && /[a-z]/.test(n.text) ? n.homoglyphs : 0,
+			BASE64_PAYLOAD: payloads.filter((p) => p.at >= s && p.at < e).length,
+			LEET_HIT: inWindow.filter((h) => h.leetOnly).length,
+			DECODED_HIT: inWindow.filter((h) => h.decoded).length,
+			RULE_KINDS: new Set(inWindow.map((h) => h.rule.id)).size
+		};
+		const signals: WindowSignals = { rules, meta };
+		const decodedText = payloads
+			.filter((p) => p.at >= s && p.at < e)
+			.map((p) => p.leet)
+			.join(' ');
+		const p = predict(model, windowFeatures(n.leet.slice(s, e) + ' ' + decodedText, signals));
+		windows.push({ s, e, p, hits: inWindow.length });
+		if (e >= len) break;
+	}
+	const score = Math.max(0, ...windows.map((w) => w.p));
+	const findings: Finding[] = [];
+	for (const h of hits) {
+		const p = Math.max(
+			0,
+			...windows.filter((w) => h.nStart >= w.s && h.nStart < Math.max(w.e, w.s + 1)).map((w) => w.p)
+		);
+		if (p < minScore) continue;
+		const how = h.decoded
+			? ' (in base64-encoded text)'
+			: h.leetOnly
+				? ' (written in leetspeak)'
+				: '';
+		findings.push({
+			kind: h.rule.kind,
+			type: h.rule.id,
+			start: h.start,
+			end: h.end,
+			score: round(p),
+			severity: p < 0.65 ? lower(h.rule.severity) : h.rule.severity,
+			message: h.rule.message + how
+		});
+	}
+	for (const w of windows) {
+		if (w.p < minScore || w.hits > 0) continue;
+		let [start, end] = originalSpan(n, w.s, w.e);
+		while (start < end && /\s/.test(text[start])) start++;
+		while (end > start && /\s/.test(text[end - 1])) end--;
+		if (end <= start) continue;
+		findings.push({
+			kind: 'injection',
+			type: 'INJECTION_PATTERN',
+			start,
+			end,
+			score: round(w.p),
+			severity: w.p >= 0.8 ? 'high' : 'medium',
+			message: 'Reads like a prompt injection or jailbreak attempt (learned score)'
+		});
+	}
+	for (const t of n.tagRuns) {
+		if (t.decoded.trim().length === 0) continue;
+		findings.push({
+			kind: 'injection',
+			type: 'HIDDEN_UNICODE_TAGS',
+			start: t.start,
+			end: t.end,
+			score: round(Math.max(0.9, score)),
+			severity: 'high',
+			message: `Text hidden in invisible Unicode tag characters: "${t.decoded.slice(0, 80)}"`
+		});
+	}
+	return { findings, score: round(score) };
+}
+
+function round(x: number): number {
+	return Math.round(x * 1000) / 1000;
+}

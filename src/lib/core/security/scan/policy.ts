@@ -1,0 +1,112 @@
+/**
+ * @module Workspace security policy: per kind (and optionally per entity type) what happens to a
+ * finding in text about to leave the device — nothing (`off`), shown (`warn`), replaced by a
+ * placeholder (`redact`), or the call refused (`block`).
+ */
+import { PromptloomError } from '../../model/errors';
+import { z } from '../../model/zod';
+import { redact, type RedactionEntry } from './redact';
+import { scanText } from './scanner';
+import { FINDING_KINDS, type Finding, type FindingKind } from './types';
+
+export type PolicyAction = 'off' | 'warn' | 'redact' | 'block';
+
+export const POLICY_ACTIONS: readonly PolicyAction[] = ['off', 'warn', 'redact', 'block'];
+
+export interface SecurityPolicy {
+	kinds: Record<FindingKind, PolicyAction>;
+	/** Overrides for single types (`URL`, `DATE_TIME`, `JWT`, …). */
+	types: Record<string, PolicyAction>;
+}
+
+/**
+ * Default: secrets are redacted, everything else is shown. URLs and dates are only shown even
+ * when PII is redacted, since prompts need them far more often than they identify anyone.
+ */
+export const DEFAULT_POLICY: SecurityPolicy = {
+	kinds: { injection: 'warn', jailbreak: 'warn', pii: 'warn', secret: 'redact', unsafe: 'warn' },
+	types: { URL: 'warn', DATE_TIME: 'warn' }
+};
+
+const action = z.enum(['off', 'warn', 'redact', 'block']);
+
+export const securityPolicySchema = z.object({
+	kinds: z.object({
+		injection: action,
+		jailbreak: action,
+		pii: action,
+		secret: action,
+		unsafe: action
+	}),
+	types: z.record(z.string().regex(/^[A-Z0-9_]{2,40}$/), action)
+});
+
+/** A stored policy, validated; anything unreadable falls back to the default. */
+export function parsePolicy(value: unknown): SecurityPolicy {
+	const parsed = securityPolicySchema.safeParse(value);
+	if (parsed.success) return parsed.data;
+	const partial = z.object({ kinds: z.record(z.string(), action).optional() }).safeParse(value);
+	const kinds = { ...DEFAULT_POLICY.kinds };
+	if (partial.success)
+		for (const k of FINDING_KINDS) {
+			const a = partial.data.kinds?.[k];
+			if (a) kinds[k] = a;
+		}
+	return { kinds, types: { ...DEFAULT_POLICY.types } };
+}
+
+/** What the policy says about one finding. */
+export function actionFor(policy: SecurityPolicy, f: Pick<Finding, 'kind' | 'type'>): PolicyAction {
+	return policy.types[f.type] ?? policy.kinds[f.kind];
+}
+
+/** Outcome of applying the policy to the texts of one outgoing request. */
+export interface GuardResult {
+	/** The texts to send (redacted where the policy says so). */
+	texts: string[];
+	/** Placeholders used, to restore the values in the answer. */
+	entries: RedactionEntry[];
+	/** Findings per text with the action taken. */
+	findings: { index: number; finding: Finding; action: PolicyAction }[];
+	/** True when a finding's action is `block`: nothing may be sent. */
+	blocked: boolean;
+}
+
+/** Scans and redacts the texts of one request under `policy`. */
+export function applyPolicy(texts: readonly string[], policy: SecurityPolicy): GuardResult {
+	const kinds = FINDING_KINDS.filter(
+		(k) => policy.kinds[k] !== 'off' || Object.entries(policy.types).some(([, a]) => a !== 'off')
+	);
+	const entries: RedactionEntry[] = [];
+	const findings: GuardResult['findings'] = [];
+	const out: string[] = [];
+	let blocked = false;
+	texts.forEach((text, index) => {
+		if (kinds.length === 0 || text.length === 0) {
+			out.push(text);
+			return;
+		}
+		const found = scanText(text, { kinds }).findings;
+		const toRedact: Finding[] = [];
+		for (const f of found) {
+			const a = actionFor(policy, f);
+			if (a === 'off') continue;
+			findings.push({ index, finding: f, action: a });
+			if (a === 'redact') toRedact.push(f);
+			if (a === 'block') blocked = true;
+		}
+		out.push(redact(text, toRedact, entries).text);
+	});
+	return { texts: out, entries, findings, blocked };
+}
+
+/** Thrown when the policy blocks a request; `findings` says what was found. */
+export class SecurityPolicyError extends PromptloomError {
+	readonly findings: Finding[];
+	constructor(findings: Finding[]) {
+		const names = [...new Set(findings.map((f) => `${f.kind} ${f.type}`))].join(', ');
+		super('forbidden', `Blocked by the workspace security policy: ${names}`);
+		this.name = 'SecurityPolicyError';
+		this.findings = findings;
+	}
+}
