@@ -66,7 +66,13 @@ export async function resolveIncludes(
 			}
 			if (!target)
 				throw new TemplateError('not_found', `included prompt ${describeRef(ref)} not found`);
-			resolved[key] = { ref, source: target.source, versionId: target.versionId };
+			// Defined, not assigned: a prompt may be called "__proto__".
+			Object.defineProperty(resolved, key, {
+				value: { ref, source: target.source, versionId: target.versionId },
+				enumerable: true,
+				writable: true,
+				configurable: true
+			});
 			let nested: IncludeRef[];
 			try {
 				nested = parseTemplate(target.source, options).includes;

@@ -3,7 +3,6 @@ export * from './types';
 export { TemplateError, serializeError, deserializeError, type SerializedError } from './errors';
 export { parseTemplate, type ParsedTemplate, type ParseOptions } from './parse';
 export { checkTemplate } from './lint';
-export { isUnsafeName } from './validate';
 export { extractVariables, analyzeVariables } from './variables';
 export { resolveIncludes, includeKey, describeRef, type ResolveIncludesOptions } from './includes';
 export { renderRequest, renderWithTrace, effectiveLimits } from './render';

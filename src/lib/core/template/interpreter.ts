@@ -7,7 +7,6 @@ import {
 	isFor,
 	isIdentifier,
 	isIf,
-	isMember,
 	walk,
 	type CallNode,
 	type FilterNode,
@@ -21,6 +20,7 @@ import { fewShotText, findFewShotSet } from './fewshot';
 import { indentText, strftime, trimText, truncateTokens } from './filters';
 import { describeRef, includeKey } from './includes';
 import { parseTemplate } from './parse';
+import { escapeHtml, isMarkup, markSafe, pyEquals, pyStr } from './pyvalues';
 import type {
 	FewShotSet,
 	IncludeRef,
@@ -29,7 +29,6 @@ import type {
 	TemplateSyntaxOptions,
 	TraceStep
 } from './types';
-import { isUnsafeName } from './validate';
 
 type Statement = NonNullable<Parameters<Interpreter['evaluate']>[0]>;
 /** A runtime value of the library (StringValue, ArrayValue, …). */
@@ -43,6 +42,37 @@ function toValue(js: unknown): Value {
 	scratch.variables.delete('v');
 	return v;
 }
+
+/** A list value holding `items`. */
+function arrayOf(items: Value[]): Value {
+	const list = toValue([]);
+	for (const item of items) (list.value as Value[]).push(item);
+	return list;
+}
+
+/** Node types that are statements; every other node in a block is an expression to print. */
+const STATEMENTS = new Set([
+	'Program',
+	'If',
+	'For',
+	'Break',
+	'Continue',
+	'Set',
+	'Macro',
+	'Comment',
+	'CallStatement',
+	'FilterStatement'
+]);
+
+/** Value types Jinja2's `iterable` test accepts (undefined iterates as empty). */
+const ITERABLE = new Set([
+	'ArrayValue',
+	'TupleValue',
+	'StringValue',
+	'ObjectValue',
+	'KeywordArgumentsValue',
+	'UndefinedValue'
+]);
 
 /** Marker node type: evaluates to a value computed beforehand. */
 const PRECOMPUTED = 'PromptloomPrecomputed';
@@ -97,9 +127,8 @@ export interface SessionConfig {
 type BlockOwner =
 	{ kind: 'for'; node: ForNode } | { kind: 'if'; node: IfNode; branch: 'then' | 'else' };
 
-/** Loop and branch bodies, and dynamic subscripts, of every prepared program (ASTs are never mutated). */
+/** Loop and branch bodies of every prepared program (ASTs are never mutated). */
 const blockOwners = new WeakMap<object, BlockOwner>();
-const dynamicKeys = new WeakSet<object>();
 const prepared = new WeakSet<Program>();
 
 function bool(v: Value | undefined, fallback: boolean): boolean {
@@ -116,7 +145,6 @@ export class GuardedInterpreter extends Interpreter {
 	private depth = 0;
 	private readonly started = Date.now();
 	private readonly blockOwners = blockOwners;
-	private readonly dynamicKeys = dynamicKeys;
 	private readonly loopFrames: { node: ForNode; chars: number; iteration: number }[] = [];
 	private readonly includeStack: string[] = [];
 	private readonly includePrograms = new Map<string, Program>();
@@ -129,17 +157,25 @@ export class GuardedInterpreter extends Interpreter {
 		const self = this as unknown as {
 			evaluateBlock: (statements: Statement[], env: Environment) => Value;
 		};
-		const evaluateBlock = self.evaluateBlock.bind(this);
+		// The library's evaluateBlock, except that `{{ expression }}` prints Python's str() of the
+		// value like Jinja2 (None, True, ['a'], {'k': 1}); statements print what they render.
 		self.evaluateBlock = (statements, env) => {
 			this.tick();
-			const result = evaluateBlock(statements, env);
+			let text = '';
+			for (const statement of statements) {
+				const value = this.evaluate(statement, env);
+				if (!STATEMENTS.has((statement as unknown as Node).type)) text += pyStr(value);
+				else if (value.type !== 'NullValue' && value.type !== 'UndefinedValue')
+					text += value.toString();
+			}
+			const result = toValue(text);
 			const owner = this.blockOwners.get(statements);
 			if (owner) this.onBlock(owner, result, env);
 			return result;
 		};
 	}
 
-	/** Registers a program's loops, branches and dynamic subscripts (once per program); call before running it. */
+	/** Registers a program's loops and branches (once per program); call before running it. */
 	prepare(program: Program): Program {
 		if (prepared.has(program)) return program;
 		prepared.add(program);
@@ -148,10 +184,6 @@ export class GuardedInterpreter extends Interpreter {
 			else if (isIf(node)) {
 				this.blockOwners.set(node.body, { kind: 'if', node, branch: 'then' });
 				this.blockOwners.set(node.alternate, { kind: 'if', node, branch: 'else' });
-			} else if (isMember(node) && node.computed) {
-				const t = node.property.type;
-				if (t !== 'StringLiteral' && t !== 'IntegerLiteral' && t !== 'SliceExpression')
-					this.dynamicKeys.add(node.property);
 			}
 		});
 		return program;
@@ -230,9 +262,15 @@ export class GuardedInterpreter extends Interpreter {
 					result = this.evaluateCall(node as CallNode, statement, environment);
 					break;
 				case 'BinaryExpression':
+					result = this.evaluateBinary(node, statement, environment);
+					break;
+				case 'MemberExpression':
+					result = this.evaluateMember(node, statement, environment);
+					break;
+				case 'TestExpression':
 					result =
-						(node.operator as { value: string }).value === '*'
-							? this.evaluateMultiply(node, environment)
+						(node.test as Node).value === 'iterable'
+							? this.evaluateIterableTest(node, environment)
 							: super.evaluate(statement, environment);
 					break;
 				case 'For':
@@ -256,15 +294,6 @@ export class GuardedInterpreter extends Interpreter {
 			}
 			if (result.type === 'StringValue' && (result.value as string).length > limits.maxOutputChars)
 				throw limitError(`a string is longer than ${limits.maxOutputChars} characters`);
-			if (
-				this.dynamicKeys.has(node) &&
-				result.type === 'StringValue' &&
-				isUnsafeName(result.value as string)
-			)
-				throw new TemplateError(
-					'template_unsafe',
-					`access to "${result.value as string}" is not allowed (dynamic key ${exprToSource(node)})`
-				);
 			return result;
 		} finally {
 			this.depth--;
@@ -282,6 +311,77 @@ export class GuardedInterpreter extends Interpreter {
 	private args(args: Node[] | undefined, environment: Environment): Args {
 		const self = this as unknown as { evaluateArguments(a: Node[], e: Environment): Args };
 		return self.evaluateArguments(args ?? [], environment);
+	}
+
+	/**
+	 * Binary operators where Jinja2 differs from the library: `==`/`!=` compare like Python (lists
+	 * and dicts by content, undefined is not none), `~` joins Python's str() of both sides, `+`
+	 * with a Markup string escapes the other string, and `*` repeats strings.
+	 */
+	private evaluateBinary(node: Node, statement: Statement, environment: Environment): Value {
+		const op = (node.operator as { value: string }).value;
+		if (op === '*') return this.evaluateMultiply(node, environment);
+		if (op !== '==' && op !== '!=' && op !== '~' && op !== '+')
+			return super.evaluate(statement, environment);
+		const left = this.evaluate(node.left as Statement, environment);
+		const right = this.evaluate(node.right as Statement, environment);
+		if (op === '==' || op === '!=') return toValue(pyEquals(left, right) === (op === '=='));
+		if (op === '~') return toValue(pyStr(left) + pyStr(right));
+		if (
+			left.type === 'StringValue' &&
+			right.type === 'StringValue' &&
+			(isMarkup(left) || isMarkup(right))
+		) {
+			const side = (v: Value) =>
+				isMarkup(v) ? (v.value as string) : escapeHtml(v.value as string);
+			return markSafe(toValue(side(left) + side(right)));
+		}
+		const synthetic = { ...node, left: precomputed(left), right: precomputed(right) };
+		return super.evaluate(synthetic as unknown as Statement, environment);
+	}
+
+	/**
+	 * `obj[key]` with a key the value cannot have (a dict indexed by a number or by undefined, a
+	 * list by undefined …) is undefined, as in Jinja2, instead of an error.
+	 */
+	private evaluateMember(node: Node, statement: Statement, environment: Environment): Value {
+		const property = node.property as Node;
+		if (!node.computed || property.type === 'SliceExpression')
+			return super.evaluate(statement, environment);
+		const object = this.evaluate(node.object as Statement, environment);
+		const key = this.evaluate(property as Statement, environment);
+		const mapping = object.type === 'ObjectValue' || object.type === 'NamespaceValue';
+		const sequence =
+			object.type === 'ArrayValue' || object.type === 'TupleValue' || object.type === 'StringValue';
+		if (
+			(mapping && key.type !== 'StringValue') ||
+			(sequence && key.type !== 'StringValue' && key.type !== 'IntegerValue')
+		)
+			return toValue(undefined);
+		const synthetic = { ...node, object: precomputed(object), property: precomputed(key) };
+		return super.evaluate(synthetic as unknown as Statement, environment);
+	}
+
+	/** The items a filter iterates over, like Python: a list's items, a string's characters, a dict's keys. */
+	private items(operand: Value, filter: string | undefined): Value[] {
+		switch (operand.type) {
+			case 'ArrayValue':
+			case 'TupleValue':
+				return operand.value as Value[];
+			case 'StringValue':
+				return Array.from(operand.value as string, (c) => toValue(c));
+			case 'ObjectValue':
+				return [...(operand.value as Map<string, Value>).keys()].map((k) => toValue(k));
+			default:
+				throw new Error(`Cannot apply filter "${filter}" to type: ${operand.type}`);
+		}
+	}
+
+	/** Jinja2's `iterable` test: strings, lists, dicts and undefined (which iterates as empty). */
+	private evaluateIterableTest(node: Node, environment: Environment): Value {
+		const operand = this.evaluate(node.operand as Statement, environment);
+		const iterable = ITERABLE.has(operand.type);
+		return toValue(node.negate ? !iterable : iterable);
 	}
 
 	/** `'ab' * 3` repeats strings like Python Jinja2, within the output limit. */
@@ -332,6 +432,56 @@ export class GuardedInterpreter extends Interpreter {
 						bool(args[1] ?? kwargs.get('first'), false),
 						bool(args[2] ?? kwargs.get('blank'), false),
 						10_000
+					)
+				);
+				break;
+			}
+			case 'attr': {
+				// Jinja2's attr() reads attributes, never items: a namespace's fields and the Jinja
+				// methods of a value (its builtins table). Both are Maps, so only their own entries.
+				const [args, kwargs] = this.args(callArgs, environment);
+				const n = args[0] ?? kwargs.get('name');
+				const key = n?.type === 'StringValue' ? (n.value as string) : undefined;
+				const found =
+					key === undefined
+						? undefined
+						: operand.type === 'NamespaceValue'
+							? (operand.value as Map<string, Value>).get(key)
+							: operand.builtins.get(key);
+				result = found ?? toValue(undefined);
+				break;
+			}
+			case 'safe':
+				result = markSafe(toValue(pyStr(operand)));
+				break;
+			case 'escape':
+			case 'e':
+				result = isMarkup(operand) ? operand : markSafe(toValue(escapeHtml(pyStr(operand))));
+				break;
+			case 'forceescape':
+				result = markSafe(toValue(escapeHtml(pyStr(operand))));
+				break;
+			case 'string':
+				result = operand.type === 'StringValue' ? operand : toValue(pyStr(operand));
+				break;
+			case 'join': {
+				const [args, kwargs] = this.args(callArgs, environment);
+				const separator = args[0] ?? kwargs.get('d');
+				const items = this.items(operand, name);
+				result = toValue(items.map(pyStr).join(separator ? pyStr(separator) : ''));
+				break;
+			}
+			case 'select':
+			case 'reject': {
+				// Jinja2's select(test, *args) / reject(…): keep the items that pass (or fail) a test,
+				// or that are truthy when no test is named.
+				const [[testName, ...testArgs]] = this.args(callArgs, environment);
+				const test = testName && environment.tests.get(pyStr(testName));
+				if (testName && !test) throw new Error(`Unknown test: ${pyStr(testName)}`);
+				const keep = name === 'select';
+				result = arrayOf(
+					this.items(operand, name).filter(
+						(item) => (test ? test(item, ...testArgs) : item.__bool__().value) === keep
 					)
 				);
 				break;
@@ -402,7 +552,7 @@ export class GuardedInterpreter extends Interpreter {
 			);
 		if (this.includeStack.length >= this.config.limits.maxIncludeDepth)
 			throw limitError(`includes nested deeper than ${this.config.limits.maxIncludeDepth}`);
-		const target = this.config.includes[key];
+		const target = Object.hasOwn(this.config.includes, key) ? this.config.includes[key] : undefined;
 		if (!target)
 			throw new TemplateError(
 				'not_found',
@@ -411,7 +561,13 @@ export class GuardedInterpreter extends Interpreter {
 		let program = this.includePrograms.get(key);
 		if (!program) {
 			try {
-				program = this.prepare(parseTemplate(target.source, this.config.syntax).program);
+				const { syntax, limits } = this.config;
+				const options = {
+					...syntax,
+					maxTemplateChars: limits.maxTemplateChars,
+					maxDepth: limits.maxDepth
+				};
+				program = this.prepare(parseTemplate(target.source, options).program);
 			} catch (e) {
 				throw inTemplate(e, `include ${key}`);
 			}
@@ -465,18 +621,26 @@ export function createGlobals(
 	env.set('range', (...args: unknown[]) => boundedRange(args, config.limits.maxIterations));
 	env.set('strftime_now', (format: unknown) => strftime(config.now, String(format ?? '')));
 	for (const [k, v] of Object.entries(context)) env.set(k, v);
-	for (const token of ['bos_token', 'eos_token']) if (!(token in context)) env.set(token, '');
+	for (const token of ['bos_token', 'eos_token'])
+		if (!Object.hasOwn(context, token)) env.set(token, '');
 	return env;
 }
 
-/** Maps anything a render throws to a PromptloomError with a specific code. */
-export function toTemplateError(e: unknown): unknown {
+/**
+ * Maps anything a render throws to a PromptloomError with a specific code. The evaluation depth is
+ * counted, so a stack overflow can only come from recursing through a value (printing, comparing
+ * or serialising one) built deeper than `maxDepth` while rendering, or a cyclic one
+ * (`{% set ns.x = [ns] %}`); `maxDepth` is capped where the stack holds it (MAX_NESTING_DEPTH).
+ */
+export function toTemplateError(e: unknown, maxDepth: number): unknown {
 	if (e instanceof TemplateError) return e;
 	if (e instanceof TemplateRaise)
 		return new TemplateError('template_runtime', `raise_exception: ${e.message}`, { cause: e });
 	if (e instanceof RangeError)
 		return limitError(
-			/call stack/i.test(e.message) ? 'nested too deeply' : `value too large (${e.message})`
+			/call stack/i.test(e.message)
+				? `nested deeper than ${maxDepth} levels`
+				: `value too large (${e.message})`
 		);
 	if (e instanceof Error && e.name === 'PromptloomError') return e;
 	return new TemplateError('template_runtime', e instanceof Error ? e.message : String(e), {

@@ -1,10 +1,10 @@
-/** @module Editor lint: syntax and safety problems of a template without rendering it. */
+/** @module Editor lint: syntax, size and nesting problems of a template without rendering it. */
 import { PromptloomError } from '../model/errors';
 import { TemplateError } from './errors';
 import { parseTemplate } from './parse';
 import type { TemplateDiagnostic, TemplateSyntaxOptions } from './types';
 
-/** Returns the first problem of `source` (syntax with line/column, unsafe names, size), or null. */
+/** Returns the first problem of `source` (syntax with line/column, size, nesting, include() calls), or null. */
 export function checkTemplate(
 	source: string,
 	options: TemplateSyntaxOptions = {}

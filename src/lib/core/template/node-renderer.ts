@@ -1,56 +1,5 @@
-/** @module Node renderer: renders untrusted templates in a worker thread with time and memory limits. */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { createWorkerRenderer, type Renderer, type WorkerRendererOptions } from './renderer';
-
-export interface NodeRendererOptions extends WorkerRendererOptions {
-	/** Heap limit of the worker in MB (a template that allocates past it is stopped). */
-	maxHeapMb?: number;
-}
-
 /**
- * Starts the worker. Under tsx or vitest the entry is TypeScript, so the worker first registers
- * tsx's loader (a regular dependency) and then imports the entry.
+ * @module The Node renderer under its historical path: the code is in ./node-renderer.node.ts
+ * (Node built-ins live only in *.node.ts files); the CLI and the tests import it from here.
  */
-function spawnWorker(maxHeapMb: number): Worker {
-	const entry = new URL('./node-render-worker.ts', import.meta.url);
-	// require.resolve picks the CommonJS build; the worker needs the ESM one beside it.
-	const tsxApi = pathToFileURL(
-		createRequire(import.meta.url)
-			.resolve('tsx/esm/api')
-			.replace(/\.cjs$/, '.mjs')
-	).href;
-	const bootstrap = `
-		const { workerData } = require('node:worker_threads');
-		import(workerData.tsxApi)
-			.then((m) => { m.register(); return import(workerData.entry); })
-			.catch((e) => { setImmediate(() => { throw e; }); });`;
-	return new Worker(bootstrap, {
-		eval: true,
-		workerData: { entry: entry.href, tsxApi },
-		resourceLimits: {
-			maxOldGenerationSizeMb: maxHeapMb,
-			maxYoungGenerationSizeMb: 32,
-			stackSizeMb: 4
-		}
-	});
-}
-
-/** A {@link Renderer} backed by a `worker_threads` worker (respawned after a timeout or crash). */
-export function createNodeRenderer(options: NodeRendererOptions = {}): Renderer {
-	return createWorkerRenderer((events) => {
-		const worker = spawnWorker(options.maxHeapMb ?? 256);
-		worker.unref();
-		worker.on('message', (m) => events.message(m));
-		worker.on('error', (e) => events.failure(e.message));
-		worker.on('exit', (code) => events.failure(`exited with code ${code}`));
-		return {
-			post: (msg) => worker.postMessage(msg),
-			terminate: () => {
-				worker.removeAllListeners('exit');
-				void worker.terminate();
-			}
-		};
-	}, options);
-}
+export { createNodeRenderer, type NodeRendererOptions } from './node-renderer.node';

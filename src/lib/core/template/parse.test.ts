@@ -72,11 +72,9 @@ describe('checkTemplate (editor lint)', () => {
 			line: 2
 		});
 	});
-	it('flags unsafe names with their position', () => {
-		expect(checkTemplate('{{ x.__proto__ }}')).toMatchObject({
-			code: 'template_unsafe',
-			line: 1,
-			column: 6
-		});
+	it('does not flag names that are only data (tool_call.function.arguments, __proto__)', () => {
+		expect(
+			checkTemplate('{{ tool_call.function.arguments | tojson }}{{ x.__proto__ }}')
+		).toBeNull();
 	});
 });

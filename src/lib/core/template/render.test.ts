@@ -187,6 +187,70 @@ describe('renderWithTrace', () => {
 	});
 });
 
+describe('Python Jinja2 semantics where the library differs (expected values from Python Jinja2 3.1)', () => {
+	it.each([
+		[
+			'prints None, True and floats like Python',
+			'{{ none }}|{{ true }}|{{ false }}|{{ 1.5 }}|{{ 2.0 }}|{{ missing }}',
+			{},
+			'None|True|False|1.5|2.0|'
+		],
+		[
+			'prints lists, dicts and tuples as Python reprs',
+			"{{ [1, 'a', none, true, f] }}|{{ {'k': [1], \"it's\": {}} }}|{{ (1, 'b') }}",
+			{ f: 1.5e-7 },
+			"[1, 'a', None, True, 1.5e-07]|{'k': [1], \"it's\": {}}|(1, 'b')"
+		],
+		[
+			'quotes and escapes strings inside a repr like Python',
+			"{{ \"it's\" }}|{{ [\"it's\", 'say \"hi\"', 'tab\\t', 'é\\x00'] }}",
+			{},
+			"it's|[\"it's\", 'say \"hi\"', 'tab\\t', 'é\\x00']"
+		],
+		[
+			'prints a namespace like Jinja2',
+			'{% set ns = namespace(a=1) %}{{ ns }}',
+			{},
+			"<Namespace {'a': 1}>"
+		],
+		[
+			'~, string and join use str()',
+			"{{ 'a' ~ none ~ 1 ~ [2] }}|{{ none | string }}|{{ ['a', none, 1] | join('-') }}",
+			{},
+			'aNone1[2]|None|a-None-1'
+		],
+		[
+			'== compares by content, undefined is not none',
+			"{{ [1, 2] == [1, 2] }}|{{ {'a': 1} == {'a': 1} }}|{{ x == none }}|{{ 1 == 1.0 }}|{{ true == 1 }}|{{ [1] != [2] }}",
+			{},
+			'True|True|False|True|True|True'
+		],
+		[
+			'+ with a safe (Markup) string escapes the other string',
+			"{{ '<b>' | safe + '<i>' }}|{{ '<i>' + '<b>' | safe }}|{{ '<&>\"' | e }}|{{ ('x' | safe) ~ '<' }}",
+			{},
+			'<b>&lt;i&gt;|&lt;i&gt;<b>|&lt;&amp;&gt;&#34;|x<'
+		],
+		[
+			'select and reject take a test',
+			"{{ ['a', '', 'b'] | select | list }}|{{ [1, 2, 3] | reject('equalto', 2) | list }}|{{ ['x', 'y'] | select('equalto', 'y') | join }}",
+			{},
+			"['a', 'b']|[1, 3]|y"
+		],
+		[
+			'a key a value cannot have is undefined; undefined and dicts are iterable',
+			'{{ d[1] is defined }}|{{ d[missing] is defined }}|{{ l[missing] is defined }}|{{ missing is iterable }}|{{ d is iterable }}|{{ 3 is iterable }}',
+			{ d: { a: 1 }, l: [1] },
+			'False|False|False|True|True|False'
+		]
+	] as [string, string, Record<string, unknown>, string][])(
+		'%s',
+		(_label, template, variables, expected) => {
+			expect(text({ template, variables })).toBe(expected);
+		}
+	);
+});
+
 describe('undefined values', () => {
 	it('loops over an undefined variable zero times, like Jinja2', () => {
 		expect(text({ template: '[{% for x in missing %}{{ x }}{% else %}none{% endfor %}]' })).toBe(

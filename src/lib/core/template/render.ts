@@ -89,7 +89,11 @@ export function renderRequest(req: RenderRequest): RenderResult {
 	const options = req.options ?? {};
 	const limits = effectiveLimits(options.limits);
 	const syntax = { trimBlocks: options.trimBlocks, lstripBlocks: options.lstripBlocks };
-	const parseOptions = { ...syntax, maxTemplateChars: limits.maxTemplateChars };
+	const parseOptions = {
+		...syntax,
+		maxTemplateChars: limits.maxTemplateChars,
+		maxDepth: limits.maxDepth
+	};
 	if ((req.template === undefined) === (req.messages === undefined))
 		throw new TemplateError('validation', 'a render request needs either "template" or "messages"');
 	const context = toRenderContext(req.variables, limits);
@@ -136,7 +140,7 @@ export function renderRequest(req: RenderRequest): RenderResult {
 		try {
 			return interpreter.renderProgram(interpreter.prepare(program));
 		} catch (e) {
-			const err = toTemplateError(e);
+			const err = toTemplateError(e, limits.maxDepth);
 			throw req.messages ? inTemplate(err, label) : err;
 		}
 	};

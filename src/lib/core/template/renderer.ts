@@ -1,5 +1,6 @@
 /** @module The Renderer interface and the worker protocol shared by the Node and browser render workers. */
 import { deserializeError, limitError, type SerializedError } from './errors';
+import { toRenderContext } from './context';
 import { effectiveLimits } from './limits';
 import type { RenderRequest, RenderResult } from './types';
 
@@ -100,6 +101,14 @@ export function createWorkerRenderer(
 
 	const renderOne = async (req: RenderRequest): Promise<RenderResult> => {
 		if (disposed) throw new Error('the renderer was disposed');
+		const limits = effectiveLimits(req.options?.limits);
+		// The worker copies the variables again, but checking them here first fails too deep,
+		// cyclic or non-data variables with the same error as in-process, where posting them
+		// would overflow the stack of the structured clone or throw a DataCloneError.
+		const request =
+			req.variables === undefined
+				? req
+				: { ...req, variables: toRenderContext(req.variables, limits) };
 		const worker = current ?? start();
 		try {
 			await worker.ready;
@@ -108,7 +117,7 @@ export function createWorkerRenderer(
 			throw e;
 		}
 		const id = nextId++;
-		const timeoutMs = effectiveLimits(req.options?.limits).timeoutMs;
+		const timeoutMs = limits.timeoutMs;
 		return new Promise<RenderResult>((resolve, reject) => {
 			const timer = setTimeout(() => {
 				kill(worker);
@@ -125,7 +134,7 @@ export function createWorkerRenderer(
 				reject(limitError(`the renderer stopped (${reason})`));
 			};
 			try {
-				worker.handle.post({ id, request: req });
+				worker.handle.post({ id, request });
 			} catch (e) {
 				clearTimeout(timer);
 				reject(e);

@@ -13,11 +13,14 @@ export interface RenderLimits {
 	maxSteps: number;
 	/** Longest sequence `range()` may produce and longest string repetition count. */
 	maxIterations: number;
-	/** Deepest nesting of evaluation (macro recursion, nested expressions). */
+	/**
+	 * Deepest nesting of the template (brackets, blocks, operator chains) and of its evaluation
+	 * (macro recursion, values built while rendering). At most {@link MAX_NESTING_DEPTH}.
+	 */
 	maxDepth: number;
 	/** Deepest chain of `include()`. */
 	maxIncludeDepth: number;
-	/** Deepest nesting of the variables passed in. */
+	/** Deepest nesting of the variables passed in. At most {@link MAX_NESTING_DEPTH}. */
 	maxContextDepth: number;
 	/** Most values (array items, object entries, scalars) in the variables passed in. */
 	maxContextNodes: number;
@@ -25,12 +28,21 @@ export interface RenderLimits {
 	maxTemplateChars: number;
 }
 
+/**
+ * The deepest nesting a render allows whatever its limits say. The parser, the interpreter and the
+ * value printers of @huggingface/jinja recurse on the JavaScript stack; on a default 984 KB stack
+ * (Node's main thread) the costliest construct, nested call arguments or parentheses, overflows
+ * past about 540 levels. Up to this depth a render never overflows the stack, so a stack overflow
+ * can be reported as what it is: something nested deeper than the limit.
+ */
+export const MAX_NESTING_DEPTH = 400;
+
 export const DEFAULT_LIMITS: Readonly<RenderLimits> = Object.freeze({
 	timeoutMs: 2000,
 	maxOutputChars: 1_000_000,
 	maxSteps: 5_000_000,
 	maxIterations: 20_000,
-	maxDepth: 400,
+	maxDepth: MAX_NESTING_DEPTH,
 	maxIncludeDepth: 16,
 	maxContextDepth: 64,
 	maxContextNodes: 200_000,

@@ -1,63 +1,27 @@
-/** @module Safety validation of a parsed template: rejects names that reach JavaScript internals, checks include()/fewshot() calls. */
+/**
+ * @module Checks of a parsed template beyond syntax: `include()` and `fewshot()` calls.
+ *
+ * There is no list of forbidden names here. Templates cannot reach JavaScript because of what the
+ * interpreter holds, not because of what a template may say: variables are copied into plain data
+ * (./context), the interpreter keeps them as its own values (objects as Maps, lists as arrays of
+ * values), and member access, subscripts, `attr` and attribute paths read only the entries of those
+ * values or the library's fixed table of Jinja methods, never a JavaScript property. So names such
+ * as `arguments`, `constructor` or `__proto__` are ordinary keys (`tool_call.function.arguments`)
+ * or undefined. safety.test.ts holds the escape attempts this has to stop.
+ */
 import {
-	filterName,
 	isCall,
-	isFilter,
 	isIdentifier,
 	isKeywordArg,
-	isMember,
 	isStringLiteral,
 	walk,
-	exprToSource,
 	type Node,
 	type Program
 } from './ast';
 import { TemplateError } from './errors';
 import type { IncludeRef } from './types';
 
-/** JavaScript internals no template may name, as an attribute, key or variable. */
-const UNSAFE_NAMES = new Set([
-	'constructor',
-	'prototype',
-	'__proto__',
-	'caller',
-	'callee',
-	'arguments',
-	'valueOf',
-	'toString',
-	'toLocaleString',
-	'hasOwnProperty',
-	'isPrototypeOf',
-	'propertyIsEnumerable',
-	'__defineGetter__',
-	'__defineSetter__',
-	'__lookupGetter__',
-	'__lookupSetter__'
-]);
-
-/** Filters whose string arguments are attribute paths (`map(attribute="a.b")`). */
-const ATTRIBUTE_FILTERS = new Set([
-	'map',
-	'selectattr',
-	'rejectattr',
-	'sort',
-	'groupby',
-	'sum',
-	'unique'
-]);
-
-/** True for names that would reach JavaScript internals: `constructor`, `__proto__`, any `__dunder`. */
-export function isUnsafeName(name: string): boolean {
-	return UNSAFE_NAMES.has(name) || name.startsWith('__');
-}
-
 type Locate = (name: string) => { line?: number; column?: number };
-
-function unsafe(message: string, locate: Locate, name: string): TemplateError {
-	const pos = locate(name);
-	const where = pos.line === undefined ? '' : `line ${pos.line}, column ${pos.column}: `;
-	return new TemplateError('template_unsafe', `${where}${message}`, pos);
-}
 
 function syntax(message: string, locate: Locate, name: string): TemplateError {
 	const pos = locate(name);
@@ -97,10 +61,8 @@ function readIncludeRef(call: Node & { args: Node[] }, locate: Locate): IncludeR
 }
 
 /**
- * Walks the whole AST once. Throws `template_unsafe` for attribute access, subscripts with a literal
- * key, object keys, variables or `attr`-style filters that name JavaScript internals (constructor,
- * prototype, __proto__, dunder names). Dynamic subscripts (`obj[name]`) are checked at render time.
- * Also collects and checks `include()` and `fewshot()` calls, whose arguments must be literals.
+ * Walks the whole AST once and collects and checks the `include()` and `fewshot()` calls, whose
+ * arguments must be literals (they are resolved before rendering).
  */
 export function validateProgram(
 	program: Program,
@@ -109,38 +71,7 @@ export function validateProgram(
 	const includes: IncludeRef[] = [];
 	const fewShotNames: string[] = [];
 	walk(program as unknown as Node, (node) => {
-		if (isMember(node)) {
-			const prop = node.property;
-			const name = !node.computed && isIdentifier(prop) ? prop.value : literalString(prop);
-			if (name !== undefined && isUnsafeName(name))
-				throw unsafe(`access to "${name}" is not allowed (${exprToSource(node)})`, locate, name);
-		} else if (isIdentifier(node)) {
-			if (isUnsafeName(node.value) && node.value !== 'caller')
-				throw unsafe(`the name "${node.value}" is not allowed`, locate, node.value);
-		} else if (node.type === 'ObjectLiteral') {
-			for (const key of (node.value as Map<Node, Node>).keys()) {
-				const name = literalString(key);
-				if (name !== undefined && isUnsafeName(name))
-					throw unsafe(`the key "${name}" is not allowed`, locate, name);
-			}
-		} else if (isFilter(node) || node.type === 'FilterStatement') {
-			const filter = node.filter as Node;
-			const name = filterName(filter);
-			if (name === 'attr')
-				throw unsafe(
-					'the attr filter is not allowed: use item.name or item["name"]',
-					locate,
-					'attr'
-				);
-			if (name && ATTRIBUTE_FILTERS.has(name) && isCall(filter)) {
-				for (const arg of filter.args) {
-					const path = literalString(isKeywordArg(arg) ? arg.value : arg);
-					const bad = path?.split('.').find(isUnsafeName);
-					if (bad)
-						throw unsafe(`the attribute "${bad}" is not allowed in ${name}()`, locate, path!);
-				}
-			}
-		} else if (isCall(node) && isIdentifier(node.callee)) {
+		if (isCall(node) && isIdentifier(node.callee)) {
 			if (node.callee.value === 'include') includes.push(readIncludeRef(node, locate));
 			else if (node.callee.value === 'fewshot') {
 				const name = literalString(node.args[0]);
