@@ -19,30 +19,93 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 	res.end(text);
 }
 
-/** Reads a request body up to `maxBytes`; rejects with a 413-worthy error beyond it. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of req) {
-		size += (chunk as Buffer).length;
-		if (size > maxBytes) throw new HttpError(413, `request body exceeds ${maxBytes} bytes`);
-		chunks.push(chunk as Buffer);
-	}
-	return Buffer.concat(chunks);
+const tooLarge = (maxBytes: number) =>
+	new HttpError(413, `request body exceeds ${maxBytes} bytes`, { closeConnection: true });
+
+/**
+ * Reads a request body up to `maxBytes`. Beyond it (announced by `Content-Length`, or found
+ * while reading) rejects with a 413 that closes the connection; the rest of the body is then
+ * read and dropped, never left unread (see {@link Router}). The request is never destroyed
+ * here: that would reset the socket before the answer reaches the client.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+	const declared = Number(req.headers['content-length']);
+	if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		const stop = () => {
+			req.off('data', onData);
+			req.off('end', onEnd);
+			req.off('close', onClose);
+		};
+		const onData = (chunk: Buffer) => {
+			size += chunk.length;
+			if (size <= maxBytes) return void chunks.push(chunk);
+			stop();
+			// Keep the request flowing: what is still sent is read and dropped.
+			req.resume();
+			reject(tooLarge(maxBytes));
+		};
+		const onEnd = () => {
+			stop();
+			resolve(Buffer.concat(chunks));
+		};
+		const onClose = () => {
+			stop();
+			reject(new HttpError(400, 'the request was aborted before its body was complete'));
+		};
+		req.on('data', onData);
+		req.on('end', onEnd);
+		req.on('close', onClose);
+	});
 }
 
 /** An error that becomes an HTTP status and a JSON `{ error }` body. */
 export class HttpError extends Error {
+	/** True when the connection must close after the answer (the request body was not read). */
+	readonly closeConnection: boolean;
+
 	constructor(
 		readonly status: number,
-		message: string
+		message: string,
+		options: { closeConnection?: boolean } = {}
 	) {
 		super(message);
+		this.closeConnection = options.closeConnection ?? false;
 	}
+}
+
+/** How long a connection closed after a refused body may still send (and be read) before it is dropped. */
+export const CLOSE_LINGER_MS = 2000;
+
+/**
+ * Answers with `connection: close` and closes gracefully: Node ends the socket after the answer
+ * and would destroy it as soon as its FIN is out, so request bytes still arriving would be
+ * answered with a TCP reset, which can make the client lose the answer (a "connection reset"
+ * instead of the 413). Instead, what the client still sends is read and dropped until it closes
+ * its side, or for at most `lingerMs`.
+ */
+function closeAfterAnswer(req: IncomingMessage, res: ServerResponse, lingerMs: number): void {
+	res.setHeader('connection', 'close');
+	const socket = req.socket;
+	res.once('finish', () => {
+		// Node's own handler ran first (`destroySoon`: end now, destroy on 'finish').
+		socket.removeListener('finish', socket.destroy);
+		const timer = setTimeout(() => socket.destroy(), lingerMs);
+		timer.unref();
+		socket.once('close', () => clearTimeout(timer));
+		socket.once('end', () => socket.destroy());
+		req.resume();
+		socket.resume();
+	});
 }
 
 export class Router {
 	private readonly routes = new Map<string, Map<string, RouteHandler>>();
+	/** See {@link closeAfterAnswer}. */
+	constructor(private readonly lingerMs = CLOSE_LINGER_MS) {}
+
 	private readonly patterns: Array<{ parts: string[]; byMethod: Map<string, RouteHandler> }> = [];
 
 	/** Registers `handler` for `method` on the exact `path`, or a pattern with `:name` segments. */
@@ -93,7 +156,10 @@ export class Router {
 				res.destroy();
 				return;
 			}
-			if (e instanceof HttpError) return sendJson(res, e.status, { error: e.message });
+			if (e instanceof HttpError) {
+				if (e.closeConnection) closeAfterAnswer(req, res, this.lingerMs);
+				return sendJson(res, e.status, { error: e.message });
+			}
 			sendJson(res, 500, { error: 'internal error' });
 		}
 	}
