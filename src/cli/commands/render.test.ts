@@ -55,13 +55,17 @@ describe('promptloom render', () => {
 		expect(r.stderr).toBe('syntax.j2:2:13: unexpected "}}" (Unexpected token: CloseExpression)\n');
 	});
 
-	it('exits 2 on a limit or safety violation', async () => {
+	it('exits 2 on a limit violation', async () => {
 		const loop = await run('loop.j2');
 		expect(loop.code).toBe(2);
 		expect(loop.stderr).toContain('render limit exceeded');
+	});
+
+	it('cannot reach JavaScript through a template: the member is simply not there (exit 1)', async () => {
 		const unsafe = await run('unsafe.j2');
-		expect(unsafe.code).toBe(2);
-		expect(unsafe.stderr).toContain('access to "constructor" is not allowed');
+		expect(unsafe.code).toBe(1);
+		expect(unsafe.stderr).toContain('Cannot call something that is not a function');
+		expect(unsafe.stdout).toBe('');
 	});
 
 	it('exits 1 with a specific message for a missing file, bad vars JSON or a non-chat file', async () => {
