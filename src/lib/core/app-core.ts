@@ -13,9 +13,9 @@ import {
 import { parseLibrary, serializeLibrary } from './io/library-file';
 import type { LibraryFile } from './io/library-schema';
 import type { LibraryTextFormat } from './io/text-format';
-import { DexieVcsStore } from './store/dexie-vcs-store';
+import { DexieVcsStore } from './vcs/store.dexie';
 import { VcsService } from './vcs/service';
-import { PromptVcs } from './vcs-app/prompt-vcs';
+import { PromptVcs } from './vcs/prompt-vcs';
 import { AppProviderRegistry } from './providers-app/app-registry';
 import { PlaygroundService } from './playground/playground-service';
 import { FewShotService } from './fewshot/fewshot-service';
@@ -98,7 +98,7 @@ export interface AppCoreOptions extends OpenDatabaseOptions {
 	onBlocked?: () => void;
 	/** Template renderer for evaluations; default: a Web Worker in browsers, in-process elsewhere. */
 	evalRenderer?: () => Renderer;
-	/** Sandbox for `javascript` scorers; default: a locked-down Web Worker in browsers, none elsewhere. */
+	/** Sandbox for `javascript` scorers; default: the WebAssembly sandbox in a Web Worker in browsers, none elsewhere. */
 	evalSandbox?: () => JsSandbox;
 }
 

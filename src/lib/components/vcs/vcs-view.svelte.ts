@@ -2,7 +2,7 @@
 import { app } from '$lib/state/app.svelte';
 import { layoutHistory, type HistoryLayout } from '$lib/core/vcs/graph';
 import type { LabelEvent, Version } from '$lib/core/model/version';
-import type { VcsStatus } from '$lib/core/vcs-app/prompt-vcs';
+import type { VcsStatus } from '$lib/core/vcs/prompt-vcs';
 
 /** First 8 hex digits of a version id, as shown everywhere in the UI. */
 export const shortId = (id: string | null | undefined) => (id ? id.slice(0, 8) : '—');

@@ -12,7 +12,7 @@ import { EventBus } from '../events';
 import { PromptloomError } from '../model/errors';
 import type { AuditLog } from '../security/audit/log';
 import type { PromptloomDb } from '../store/db';
-import type { LabelGuard, PromptVcs } from '../vcs-app/prompt-vcs';
+import type { LabelGuard, PromptVcs } from '../vcs/prompt-vcs';
 import { DEFAULT_PROTECTED_LABELS } from './doc-schema';
 import { RelayCollabApi, type InviteAnswer } from './relay-api';
 import {

@@ -15,7 +15,7 @@ import type { PromptloomDb } from '../store/db';
 import { guardStorage } from '../store/storage-errors';
 import type { Renderer } from '../template/renderer';
 import type { FewShotSet } from '../template/types';
-import type { PromptVcs } from '../vcs-app/prompt-vcs';
+import type { PromptVcs } from '../vcs/prompt-vcs';
 import { DatasetRepository } from './dataset-repo';
 import { DexieResponseCache, DexieRunStore } from './dexie-stores';
 import { estimatePlan, type PlanEstimate } from './estimate';

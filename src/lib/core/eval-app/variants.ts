@@ -6,7 +6,7 @@ import { promptText, type Prompt, type PromptContent } from '../model/prompt';
 import type { Version } from '../model/version';
 import { resolveIncludes } from '../template/includes';
 import type { IncludeResolver } from '../template/types';
-import type { PromptVcs } from '../vcs-app/prompt-vcs';
+import type { PromptVcs } from '../vcs/prompt-vcs';
 import type { EvalVariant, VariantSource } from './plan';
 
 /** What the variant picker lists for one prompt. */

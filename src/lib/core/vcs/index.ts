@@ -1,4 +1,7 @@
-/** @module Version control of prompts: hashing, storage contract, diff, merge, graph, service. */
+/**
+ * @module Version control of prompts: hashing, storage contract (in memory and in Dexie), diff,
+ * merge, graph, the service, and the app's view joining a prompt's working copy to its history.
+ */
 export * from './canonical';
 export * from './store';
 export * from './memory-store';
@@ -9,3 +12,5 @@ export * from './merge';
 export * from './prompt-diff';
 export * from './graph';
 export * from './service';
+export * from './working-copy';
+export * from './prompt-vcs';

@@ -1,7 +1,7 @@
 /** @module Converts between a prompt's working copy and a version snapshot. */
 import type { PromptPatch } from '../library/library-service';
 import type { Prompt } from '../model/prompt';
-import type { Snapshot } from '../vcs/service';
+import type { Snapshot } from './service';
 
 /** The parts of a prompt a commit records (content and metadata), deep-copied. */
 export function snapshotOf(prompt: Prompt): Snapshot {

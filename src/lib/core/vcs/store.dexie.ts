@@ -1,8 +1,8 @@
 /** @module `VcsStore` over the local Dexie database (versions, branches, labels, label events). */
-import type { VcsStore } from '../vcs/store';
+import type { VcsStore } from './store';
 import type { Branch, Label, LabelEvent, Version } from '../model/version';
-import type { PromptloomDb } from './db';
-import { guardStorage } from './storage-errors';
+import type { PromptloomDb } from '../store/db';
+import { guardStorage } from '../store/storage-errors';
 
 /** A label event as stored: `seq` keeps insertion order among events of the same millisecond. */
 type StoredLabelEvent = LabelEvent & { seq?: number };

@@ -4,14 +4,14 @@ import type { LibraryService } from '../library/library-service';
 import { PromptloomError } from '../model/errors';
 import type { Branch, Label, LabelEvent, Version } from '../model/version';
 import type { PromptloomDb } from '../store/db';
-import { sameSnapshot } from '../vcs/canonical';
+import { sameSnapshot } from './canonical';
 import {
 	MAIN_BRANCH,
 	VcsService,
 	type MergeResolutions,
 	type MergeResult,
 	type MergeState
-} from '../vcs/service';
+} from './service';
 import { patchFromSnapshot, snapshotOf } from './working-copy';
 
 /** Where a prompt's working copy stands relative to its history. */

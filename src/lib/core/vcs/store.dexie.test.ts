@@ -1,10 +1,10 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { describeVcsStoreContract } from '../vcs/store-contract';
-import { VcsService } from '../vcs/service';
-import { textSnapshot } from '../vcs/fixtures';
-import { createDatabase } from './db';
-import { DexieVcsStore } from './dexie-vcs-store';
+import { describeVcsStoreContract } from './store-contract';
+import { VcsService } from './service';
+import { textSnapshot } from './fixtures';
+import { createDatabase } from '../store/db';
+import { DexieVcsStore } from './store.dexie';
 
 async function freshStore(): Promise<DexieVcsStore> {
 	const db = createDatabase({
