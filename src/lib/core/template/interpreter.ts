@@ -20,7 +20,7 @@ import { fewShotText, findFewShotSet } from './fewshot';
 import { indentText, strftime, trimText, truncateTokens } from './filters';
 import { describeRef, includeKey } from './includes';
 import { parseTemplate } from './parse';
-import { escapeHtml, isMarkup, markSafe, pyEquals, pyStr } from './pyvalues';
+import { escapeHtml, isMarkup, markSafe, pyEquals, pyStr, type Value } from './pyvalues';
 import type {
 	FewShotSet,
 	IncludeRef,
@@ -31,8 +31,7 @@ import type {
 } from './types';
 
 type Statement = NonNullable<Parameters<Interpreter['evaluate']>[0]>;
-/** A runtime value of the library (StringValue, ArrayValue, …). */
-export type Value = ReturnType<Interpreter['evaluate']>;
+export type { Value } from './pyvalues';
 type Args = [Value[], Map<string, Value>];
 
 /** The library exports no value classes: build them through its public Environment.set(). */

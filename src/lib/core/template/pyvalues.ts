@@ -3,7 +3,10 @@
  * `str()` and `repr()` (what `{{ x }}`, `~`, `|string` and `|join` print), `==`, and Markup
  * (`|safe` strings: `+` escapes the other operand, as in Jinja2 without autoescape).
  */
-import type { Value } from './interpreter';
+import type { Interpreter } from '@huggingface/jinja';
+
+/** A runtime value of the library (StringValue, ArrayValue, …). */
+export type Value = ReturnType<Interpreter['evaluate']>;
 
 /** Strings marked safe (markupsafe's Markup): `"…"|safe`, `|escape`, `|forceescape`. */
 const markup = new WeakSet<object>();
