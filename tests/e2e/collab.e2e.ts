@@ -37,12 +37,7 @@ describe('collaboration in the browser', () => {
 		const workspace = `e2e-${Date.now().toString(36)}`;
 		await enrollFromCli(dataDir, workspace, 'olga', 'owner');
 		const ownerToken = await createToken({ dataDir, workspace, role: 'owner', user: 'olga' });
-		const ownerLink = makeInviteLink(appUrl('/workspace'), {
-			relay,
-			workspace,
-			token: ownerToken,
-			role: 'owner'
-		});
+		const ownerLink = makeInviteLink(appUrl('/workspace'), { relay, workspace, token: ownerToken });
 
 		// The owner joins and invites an editor and a reviewer through the page.
 		const owner = await joinWith('olga', ownerLink, 'owner');
