@@ -11,7 +11,7 @@ import type { EvalResult, RunProgress } from '../../src/lib/core/eval/index';
 import { NodeJsSandbox } from '../../src/lib/core/eval/sandbox/js-sandbox-node';
 import { createNodeRenderer } from '../../src/lib/core/template/node-renderer';
 import { createProvider } from '../../src/lib/core/providers/index';
-import type { ProviderRegistry } from '../../src/lib/core/providers-app/registry';
+import type { ProviderRegistry } from '../../src/lib/core/providers/registry';
 
 let core: AppCore;
 let llm: MockLlmServer;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { createDatabase } from '../../src/lib/core/store/db';
-import { AppProviderRegistry } from '../../src/lib/core/providers-app/app-registry';
+import { AppProviderRegistry } from '../../src/lib/core/providers/app-registry';
 import { DEFAULT_PRICES, KeyVaultError } from '../../src/lib/core/providers/index';
 import { PromptloomError } from '../../src/lib/core/model/errors';
 import { startMockLlm, type MockLlmServer } from '../support/mock-llm/server';

@@ -16,7 +16,7 @@ import type { LibraryTextFormat } from './io/text-format';
 import { DexieVcsStore } from './vcs/store.dexie';
 import { VcsService } from './vcs/service';
 import { PromptVcs } from './vcs/prompt-vcs';
-import { AppProviderRegistry } from './providers-app/app-registry';
+import { AppProviderRegistry } from './providers/app-registry';
 import { PlaygroundService } from './playground/playground-service';
 import { FewShotService } from './fewshot/fewshot-service';
 import { EvalService } from './eval-app/eval-service';

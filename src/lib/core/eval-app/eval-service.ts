@@ -9,7 +9,7 @@ import { prepareAssertions } from '../eval/scorers/registry';
 import type { Assertion } from '../eval/scorers/types';
 import type { LibraryService } from '../library/library-service';
 import { PromptloomError } from '../model/errors';
-import type { ProviderRegistry } from '../providers-app/registry';
+import type { ProviderRegistry } from '../providers/registry';
 import { DEFAULT_PRICES } from '../providers/prices';
 import type { PromptloomDb } from '../store/db';
 import { guardStorage } from '../store/storage-errors';

@@ -2,7 +2,7 @@
 import type { ModelCall, ModelCallRequest, ModelCallResponse } from '../eval/types';
 import { PromptloomError } from '../model/errors';
 import type { ChatMessage, ChatRole, LlmProvider } from '../providers/types';
-import type { ProviderRegistry } from '../providers-app/registry';
+import type { ProviderRegistry } from '../providers/registry';
 
 const ROLES: readonly string[] = ['system', 'user', 'assistant'];
 

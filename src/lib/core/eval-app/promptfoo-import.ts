@@ -17,7 +17,7 @@ import { PromptloomError } from '../model/errors';
 import { slugify } from '../model/ids';
 import { ROLES, type ChatMessage, type ModelConfig, type Prompt } from '../model/prompt';
 import { parseModelSpec } from '../providers/model-spec';
-import type { ProviderRegistry } from '../providers-app/registry';
+import type { ProviderRegistry } from '../providers/registry';
 import type { DatasetRepository } from './dataset-repo';
 import { saveEvalDraft, type EvalDraft, type SettingsTable } from './eval-draft';
 import { validatePlan, type EvalPlan, type PlanModel } from './plan';

@@ -2,7 +2,7 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { inProcessRenderer } from '../eval-app/in-process-renderer';
 import { PromptloomError } from '../model/errors';
-import type { ProviderRegistry } from '../providers-app/registry';
+import type { ProviderRegistry } from '../providers/registry';
 import { createDatabase } from '../store/db';
 import type { FewShotSet } from '../template/types';
 import { PlaygroundService } from './playground-service';

@@ -5,7 +5,7 @@
 import { PromptloomError } from '../model/errors';
 import type { Prompt, PromptContent, PromptMetadata } from '../model/prompt';
 import { countChatTokens, loadTokenizer } from '../providers/tokens';
-import type { ProviderRegistry } from '../providers-app/registry';
+import type { ProviderRegistry } from '../providers/registry';
 import type { PromptloomDb } from '../store/db';
 import { resolveIncludes } from '../template/includes';
 import type { Renderer } from '../template/renderer';

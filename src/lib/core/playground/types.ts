@@ -1,6 +1,7 @@
 /** @module Plain-data types of playground runs: columns (one model each), results and saved runs. */
 import type { ChatMessage } from '../model/prompt';
-import type { FinishReason, ProviderErrorKind, TokenUsage } from '../providers/index';
+import type { ProviderErrorKind } from '../providers/errors';
+import type { FinishReason, TokenUsage } from '../providers/types';
 
 /** Why a column failed, in words the UI shows as they are. Never contains an API key. */
 export interface ColumnError {

@@ -4,7 +4,7 @@ import type { Folder, Project, Prompt } from '../model/prompt';
 import type { Branch, Label, LabelEvent, Version } from '../model/version';
 import type { EmbeddingRecord } from '../search/embeddings/embedding-record';
 import type { EncryptedKeyRecord } from '../providers/key-vault';
-import type { StoredDeviceKey, StoredProviderConfig } from '../providers-app/records';
+import type { StoredDeviceKey, StoredProviderConfig } from '../providers/records';
 import type { PlaygroundRun } from '../playground/types';
 import type { AuditEntry, AuditKeyRecord, AuditStateRecord } from '../security/audit/types';
 import type { CommentRecord, ReviewRequest } from '../collab/types';

@@ -3,20 +3,12 @@
  * (device key by default, a passphrase optionally), the user's price table, and model-spec resolution.
  */
 import { PromptloomError } from '../model/errors';
-import {
-	DEFAULT_PRICES,
-	KeyVault,
-	KeyVaultError,
-	createProvider,
-	normalizeBaseUrl,
-	parseModelSpec,
-	type EncryptedKeyRecord,
-	type LlmProvider,
-	type PriceTable,
-	type ProviderKind,
-	type RetryEnv,
-	type RetryPolicy
-} from '../providers/index';
+import { createProvider, normalizeBaseUrl } from './create';
+import { KeyVault, KeyVaultError, type EncryptedKeyRecord } from './key-vault';
+import { parseModelSpec } from './model-spec';
+import { DEFAULT_PRICES, type PriceTable } from './prices';
+import type { RetryEnv, RetryPolicy } from './retry';
+import type { LlmProvider, ProviderKind } from './types';
 import type { PromptloomDb } from '../store/db';
 import {
 	priceTableSchema,
@@ -26,7 +18,7 @@ import {
 	type StoredProviderConfig
 } from './records';
 import type { ProviderConfig, ProviderRegistry } from './registry';
-import { dexieVaultStorage, loadOrCreateDeviceKey } from './vault-storage';
+import { dexieVaultStorage, loadOrCreateDeviceKey } from './vault-storage.dexie';
 
 export const PRICES_SETTING = 'providers.prices';
 

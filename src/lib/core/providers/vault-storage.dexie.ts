@@ -1,6 +1,6 @@
 /** @module Key-vault storage and the device key over the local Dexie database. */
 import type { PromptloomDb } from '../store/db';
-import { createDeviceKey, type DeviceKey, type KeyVaultStorage } from '../providers/key-vault';
+import { createDeviceKey, type DeviceKey, type KeyVaultStorage } from './key-vault';
 
 /** Encrypted key records in the `providerKeys` table (local only: never synced, never exported). */
 export function dexieVaultStorage(db: PromptloomDb): KeyVaultStorage {

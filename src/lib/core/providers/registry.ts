@@ -1,5 +1,7 @@
 /** @module The contract between configured providers (settings, key vault) and their users. */
-import type { LlmProvider, PriceTable, ProviderSettings } from '../providers/index';
+import type { PriceTable } from './prices';
+import type { ProviderSettings } from './create';
+import type { LlmProvider } from './types';
 
 /** A provider the user configured: settings plus whether an API key is stored for it. */
 export interface ProviderConfig {

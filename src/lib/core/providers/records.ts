@@ -1,7 +1,7 @@
 /** @module Stored shapes of provider settings and the device key, with validation of what is written. */
 import { z } from '../model/zod';
-import type { DeviceKey } from '../providers/key-vault';
-import { PROVIDER_KINDS, type ProviderKind } from '../providers/types';
+import type { DeviceKey } from './key-vault';
+import { PROVIDER_KINDS, type ProviderKind } from './types';
 
 /** A configured provider as stored: settings only, never a secret. */
 export interface StoredProviderConfig {
