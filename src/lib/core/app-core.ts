@@ -26,7 +26,7 @@ import { createBrowserRenderer } from './template/web-renderer';
 import type { Renderer } from './template/renderer';
 import type { JsSandbox } from './eval/sandbox/js-sandbox';
 import { AuditLog } from './security/audit/log';
-import { DexieAuditStorage } from './security/audit/dexie-storage';
+import { DexieAuditStorage } from './security/audit/storage.dexie';
 import { AuditRecorder } from './security/audit/recorder';
 import { followSyncWorkspace } from './security/audit/follow-sync';
 import { CollabService } from './collab/collab-service';
@@ -34,7 +34,7 @@ import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { idbPersistence } from './sync/idb-persistence';
 import { memoryPersistence } from './sync/doc-persistence';
 import { buildDashboard, type Dashboard, type DashboardOptions } from './analytics/dashboard';
-import { DexieAnalyticsSource } from './analytics/dexie-source';
+import { DexieAnalyticsSource } from './analytics/source.dexie';
 import { SemanticService, type SemanticServiceOptions } from './search/embeddings/semantic-service';
 
 export interface BackupApi {

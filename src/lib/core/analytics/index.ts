@@ -1,7 +1,7 @@
 /** @module Public API of analytics: dashboards, drift detection, prompt lint and evaluated rewrites. */
 export type { AnalyticsRun, AnalyticsSource, RunFilter } from './source';
 export { filterRuns, MemoryAnalyticsSource } from './source';
-export { analyticsRunOf, DexieAnalyticsSource } from './dexie-source';
+export { analyticsRunOf, DexieAnalyticsSource } from './source.dexie';
 export { figuresOf, latencyHistogram, passRateByScorer, type ResultFigures } from './run-summary';
 export {
 	buildDashboard,

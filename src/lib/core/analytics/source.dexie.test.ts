@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvalResultRecord, EvalRunRecord } from '../store/db';
 import { createDatabase } from '../store/db';
 import { buildDashboard } from './dashboard';
-import { analyticsRunOf, DexieAnalyticsSource } from './dexie-source';
+import { analyticsRunOf, DexieAnalyticsSource } from './source.dexie';
 import { result } from './fixtures.testing';
 
 const stored = (id: string, createdAt: number, promptId: string): EvalRunRecord => ({
