@@ -41,6 +41,9 @@ function fnv1a(s: string, seed: number): number {
 	return h >>> 0;
 }
 
+/** Bucket counts of the window being hashed (cleared after each use). */
+const scratch = new Uint32Array(BUCKETS);
+
 /** Sparse feature vector: index → value. */
 export type SparseVector = Map<number, number>;
 
@@ -60,29 +63,36 @@ export function windowFeatures(leetText: string, signals: WindowSignals): Sparse
 		if (x > 0) v.set(metaBase + i, Math.min(x, 3) / 3);
 	});
 	const hashBase = metaBase + META_FEATURES.length;
-	const counts = new Map<number, number>();
-	const add = (s: string, seed: number) => {
-		const b = fnv1a(s, seed) & (BUCKETS - 1);
-		counts.set(b, (counts.get(b) ?? 0) + 1);
+	const counts = scratch;
+	const touched: number[] = [];
+	const add = (h: number) => {
+		const b = h & (BUCKETS - 1);
+		if (counts[b]++ === 0) touched.push(b);
 	};
 	const clean = ' ' + leetText.replace(/[^a-z0-9]+/g, ' ').trim() + ' ';
-	for (let n = 3; n <= 5; n++) {
-		for (let i = 0; i + n <= clean.length; i++) add(clean.slice(i, i + n), n);
+	// Character 3-, 4- and 5-grams, hashed incrementally (FNV-1a; the length seeds the hash).
+	for (let i = 0; i + 3 <= clean.length; i++) {
+		let h = 0x811c9dc5;
+		for (let k = 0; k < 5 && i + k < clean.length; k++) {
+			h = Math.imul(h ^ clean.charCodeAt(i + k), 0x01000193);
+			if (k >= 2) add(Math.imul(h ^ (k + 1), 0x01000193) >>> 0);
+		}
 	}
 	const words = clean.trim().split(' ');
 	for (let i = 0; i < words.length; i++) {
-		if (words[i]) add(words[i], 11);
-		if (i + 1 < words.length) add(words[i] + ' ' + words[i + 1], 13);
+		if (words[i]) add(fnv1a(words[i], 11));
+		if (i + 1 < words.length) add(fnv1a(words[i] + ' ' + words[i + 1], 13));
 	}
 	let sq = 0;
-	const tf = new Map<number, number>();
-	for (const [b, c] of counts) {
-		const w = 1 + Math.log(c);
-		tf.set(b, w);
+	for (const b of touched) {
+		const w = 1 + Math.log(counts[b]);
 		sq += w * w;
 	}
 	const len = Math.sqrt(sq) || 1;
-	for (const [b, w] of tf) v.set(hashBase + b, w / len);
+	for (const b of touched) {
+		v.set(hashBase + b, (1 + Math.log(counts[b])) / len);
+		counts[b] = 0;
+	}
 	return v;
 }
 

@@ -77,13 +77,16 @@ export const INJECTION_RULES: InjectionRule[] = [
 		message: 'Announces new instructions that replace the original task',
 		patterns: [
 			r(
-				`\\b(?:new|updated|real|actual|true|revised|override|overriding|secret|important|urgent) (?:system )?(?:instructions?|rules|task|prompt|directive|orders)\\s?:`
+				`\\b(?:new|updated|real|actual|true|revised|override|overriding|secret|important|urgent) (?:system )?(?:instructions?|rules?|task|prompt|directive|orders)\\s?:`
 			),
 			r(
 				`\\byour (?:new|real|true|actual|only|updated) (?:task|instructions?|purpose|goal|job|mission|objective|role) (?:is|are|will be|from now on)`
 			),
 			r(
 				`\\binstead(?:,)? (?:you (?:will|must|should|shall)|(?:just )?(?:say|output|print|respond|reply|write|answer)(?: only| with)?)\\b`
+			),
+			r(
+				`\\b(?:stop|cease|abort|halt|quit) (?:what you are doing|what you're doing|your (?:current )?task|(?:the )?summari[sz]ing|translating|the (?:summary|translation|task))\\b`
 			),
 			r(`\\b(?:neue|eigentliche|aktualisierte) (?:anweisungen|anweisung|aufgabe|regeln)\\s?:`),
 			r(`\\bdeine (?:neue|eigentliche|wahre) (?:aufgabe|anweisung|rolle) (?:ist|lautet)`),
@@ -116,9 +119,9 @@ export const INJECTION_RULES: InjectionRule[] = [
 			),
 			r(`\\b(?:starting|beginning) (?:with|from) (?:the words? )?["']?you are`),
 			r(
-				`\\b(?:zeig|zeige|gib|verrate|nenne|wiederhole|drucke|schreib|schreibe) (?:mir |uns )?(?:bitte )?(?:deinen|deine|ihren|ihre|den|die|dein) (?:kompletten |vollstandigen |ursprunglichen |geheimen |versteckten )*(?:system ?prompt|systemnachricht|anweisungen|instruktionen|prompt|regeln|vorgaben)`
+				`\\b(?:zeig|zeige|gib|verrate|nenne|wiederhole|drucke|schreib|schreibe) (?:mir |uns )?(?:bitte )?(?:deinen|deine|ihren|ihre|den|die|dein) (?:kompletten |vollstandigen |ursprunglichen |geheimen |versteckten )*(?:system\\s?prompt|systemnachricht|anweisungen|instruktionen|prompt|regeln|vorgaben)`
 			),
-			r(`\\bwie (?:lautet|lauten) (?:dein|deine|ihr|ihre) (?:system ?prompt|anweisungen)`),
+			r(`\\bwie (?:lautet|lauten) (?:dein|deine|ihr|ihre) (?:system\\s?prompt|anweisungen)`),
 			r(
 				`\\b(?:montre|montrez|affiche|affichez|revele|revelez|donne|donnez|repete|repetez|dis|dites|ecris|ecrivez|imprime)(?: |-)?(?:moi |nous )?(?:ton|ta|tes|votre|vos|le|les) (?:prompt systeme|prompt|message systeme|instructions|consignes|regles)(?: (?:initiales|originales|systeme|secretes|cachees))?`
 			),
@@ -136,7 +139,7 @@ export const INJECTION_RULES: InjectionRule[] = [
 		message: 'Tries to give the model a new identity or role',
 		patterns: [
 			r(
-				`\\byou are (?:now|no longer|not an? (?:ai|assistant|language model)|free|released|unbound)\\b`
+				`\\byou are (?:now(?! (?:subscribed|connected|logged|signed|registered|ready|enrolled|eligible|able|in|on|part|a member|following|viewing|listening|watching|leaving|entering|checked|booked|unsubscribed|offline|online)\\b)|no longer|not an? (?:ai|assistant|language model)|free|released|unbound)\\b`
 			),
 			r(`\\bfrom now on(?:,)? (?:you|your|u|act|respond|answer|reply|behave|only)\\b`),
 			r(
@@ -169,6 +172,7 @@ export const INJECTION_RULES: InjectionRule[] = [
 			/<\|\s?(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\s?\|>/g,
 			/\[\/?inst\]|<<\/?sys>>|<\/?(?:system|instructions?|sys|admin)>/g,
 			/(?:^|\n)\s*#{2,}\s?(?:system|instructions?|new instructions|admin|developer)\b/g,
+			/#{2,}\s?(?:system|instructions?|new instructions|admin|developer)\s?:/g,
 			r(
 				`\\b(?:end of|ignore the) (?:system )?(?:prompt|instructions|context|document)\\s?[-=*#\\]]`
 			),
@@ -190,13 +194,13 @@ export const INJECTION_RULES: InjectionRule[] = [
 				`\\b(?:append|add|include|encode|put) (?:\\w+ ){0,6}(?:to|in|into) (?:the |this |a )?(?:url|link|query string|query parameter|image url|markdown image)`
 			),
 			r(
-				`\\b(?:sende|schicke|ubermittle|leite) (?:\\w+ ){0,4}(?:an|zu) (?:https?|www|diese url|folgende adresse)`
+				`\\b(?:sende|schicke|ubermittle|leite) (?:\\w+ ){0,6}(?:an|zu) (?:https?|www|diese url|folgende adresse)`
 			),
 			r(
-				`\\b(?:envoie|envoyez|transmets|transmettez) (?:\\w+ ){0,4}(?:a|vers) (?:https?|www|cette url|l'adresse)`
+				`\\b(?:envoie|envoyez|transmets|transmettez) (?:\\w+ ){0,6}(?:a|vers) (?:https?|www|cette url|l'adresse)`
 			),
 			r(
-				`\\b(?:envia|envie|manda|transmite) (?:\\w+ ){0,4}(?:a|hacia) (?:https?|www|esta url|la direccion)`
+				`\\b(?:envia|envie|manda|transmite) (?:\\w+ ){0,6}(?:a|hacia) (?:https?|www|esta url|la direccion)`
 			)
 		]
 	},
@@ -218,6 +222,9 @@ export const INJECTION_RULES: InjectionRule[] = [
 			r(
 				`\\b(?:authorized|authorised|official|emergency|security) (?:override|bypass|exception)\\b`
 			),
+			r(
+				`\\b(?:treat|consider|regard|read) (?:everything|all|this|the following|the text|anything)(?: (?:text|that|which))?(?: (?:after|below|following|that follows))?(?: this (?:line|point|sentence))? as (?:coming from|from|written by|sent by|instructions from|an? (?:order|command|instruction) from) (?:the |your )?(?:system|admin|administrator|developer|operator|owner)`
+			),
 			r(`\\boverride (?:code|password|key|authorization|protocol)\\b`),
 			r(
 				`\\b(?:ich bin|je suis|soy) (?:dein|deine|ton|ta|votre|tu|su) (?:entwickler|administrator|admin|developpeur|createur|desarrollador|creador)\\b`
@@ -231,7 +238,7 @@ export const INJECTION_RULES: InjectionRule[] = [
 		message: 'Asks the model to decode and follow hidden content',
 		patterns: [
 			r(
-				`\\b(?:decode|decrypt|translate|convert|interpret) (?:this|the following|the below|it|that)(?: base64| rot13| hex| binary| morse| string| message| text)?(?: and| then)+ (?:follow|execute|obey|do|run|carry out|act on|perform)`
+				`\\b(?:decode|decrypt|translate|convert|interpret) (?:this|the following|the below|it|that)(?: (?:base64|rot13|hex|binary|morse|encoded|hidden))?(?: (?:string|message|text|payload|blob|code))?(?: and| then)+ (?:follow|execute|obey|do|run|carry out|act on|perform)`
 			),
 			r(`\\b(?:respond|reply|answer|write) (?:only )?in (?:base64|rot13|hex|binary|morse)\\b`),
 			r(
@@ -253,7 +260,7 @@ export const INJECTION_RULES: InjectionRule[] = [
 				`\\b(?:silently|secretly|quietly|without (?:telling|asking|informing|notifying) (?:the )?user)(?:,)? (?:\\w+ ){0,3}(?:call|run|execute|send|delete|transfer|forward|email|buy|book|approve)\\b`
 			),
 			r(
-				`\\b(?:delete|wipe|erase|drop) (?:all |the |every )+(?:files|emails|database|tables|records|repositories|data|users)\\b`
+				`(?:^|[.!:;]\\s|\\b(?:and|then|now|immediately|please) )(?:delete|wipe|erase|drop) (?:all |the |every )+(?:files|emails|database|tables|records|repositories|data|users)\\b(?! (?:in|on|from) \\S+ (?:on|in) (?:linux|windows|mac))`
 			)
 		]
 	},
@@ -268,7 +275,7 @@ export const INJECTION_RULES: InjectionRule[] = [
 				`\\b(?:you are|you're|act as|become|play|be|called|named|as) (?:a |an |the )?(?:dan|stan|dude|aim|mongo tom|evilbot|betterdan|antigpt|anti gpt|dan gpt|chatgpt dan|kevin|maximum|jailbreak|basedgpt|devmode|ucar)\\b`
 			),
 			r(
-				`\\b(?:developer|dev|jailbreak|jailbroken|god|unrestricted|unfiltered|uncensored|evil|chaos|opposite|dan) mode(?: enabled| activated| on| output|\\b)`
+				`\\b(?:developer|dev|jailbreak|jailbroken|god|unrestricted|unfiltered|uncensored|evil|chaos|opposite|dan) mode(?: enabled| activated| on| output|\\b)(?! (?:on|in|of|for) (?:my |your |the |an? )?(?:android|phone|iphone|device|chrome|firefox|browser|windows|settings|pixel|samsung|tablet|app))`
 			),
 			r(
 				`\\bjailbr(?:ea|o)k(?:en|ed|ing)?\\b(?! (?:an? |my |your |the )?(?:iphone|ipad|phone|ios|android|device|console|switch|ps\\d|kindle|firestick|fire stick|apple tv|router))`
@@ -294,7 +301,19 @@ export const INJECTION_RULES: InjectionRule[] = [
 		message: 'Asks the model to drop its safety rules or refusals',
 		patterns: [
 			r(
-				`\\b(?:without|no|free (?:of|from)|ignore|ignoring|bypass|bypassing|disable|disabling|remove|removing|turn off|break (?:free )?(?:of|from)?|escape|circumvent|evade|lift|suspend) (?:any |all |the |your |of |its )*(?:ethical |moral |safety |content |openai'?s? |anthropic'?s? |usual |typical |programmed |built in |normal )*(?:restrictions|filters?|filtering|limitations|limits|guidelines|censorship|safeguards|guardrails|boundaries|constraints|ethics|morals|morality|content policy|content policies|safety measures|alignment|principles|rules)\\b`
+				`\\b(?:ignore|ignoring|bypass|bypassing|disable|disabling|remove|removing|turn off|break (?:free )?(?:of|from)?|broken free (?:of|from)|escape|escaped|escaping|circumvent|evade|lift|suspend|freed from|free yourself from) (?:any |all |the |your |of |its |my )*(?:ethical |moral |safety |content |openai'?s? |anthropic'?s? |usual |typical |programmed |built in |normal |own )*(?:restrictions|filters?|filtering|limitations|limits|guidelines|censorship|safeguards|guardrails|boundaries|constraints|ethics|morals|morality|content policy|content policies|safety measures|alignment|principles|rules)\\b`
+			),
+			r(
+				`\\b(?:without|with no|no|free (?:of|from)) (?:any |all |the |your |its )*(?:ethical |moral |safety |content |openai'?s? |anthropic'?s? )+(?:restrictions|filters?|filtering|limitations|limits|guidelines|censorship|safeguards|guardrails|boundaries|constraints|policies|rules)\\b`
+			),
+			r(
+				`\\b(?:without|with no|no) (?:any )?(?:restrictions|filters|censorship|limits|limitations|rules|guidelines) (?:at all|whatsoever)\\b`
+			),
+			r(
+				`\\b(?:answer|respond|reply|talk|speak|act|operate|function|write|behave)s? (?:\\w+ ){0,2}(?:without|with no) (?:any )?(?:restrictions|filters?|filtering|censorship|limits|limitations|rules|guidelines|warnings|disclaimers)\\b`
+			),
+			r(
+				`\\b(?:antworte|antwortest|antworten sie|reagiere) (?:\\w+ ){0,3}(?:uneingeschrankt|ungefiltert|unzensiert|ohne (?:filter|einschrankungen|zensur))`
 			),
 			r(
 				`\\b(?:unrestricted|unfiltered|uncensored|unaligned|amoral|unethical|unbiased|unlimited|unmoderated|liberated|unchained|unshackled) (?:ai|assistant|model|mode|version|chatbot|bot|responses?|answers?|llm|gpt|output|persona|character)\\b`

@@ -8,6 +8,7 @@ import {
 	windowFeatures,
 	type InjectionModel,
 	type MetaFeature,
+	type SparseVector,
 	type WindowSignals
 } from './injection-features';
 import defaultModelJson from './injection-model.json';
@@ -18,8 +19,8 @@ import type { Finding, Severity } from './types';
 const defaultModel = defaultModelJson as InjectionModel;
 
 /** Characters per window of the learned score, and the step between windows. */
-const WINDOW = 800;
-const STEP = 400;
+const WINDOW = 1000;
+const STEP = 750;
 
 interface Hit {
 	rule: InjectionRule;
@@ -73,6 +74,15 @@ function invisibleInWords(text: string): number {
 	return n;
 }
 
+/** Words that mix Latin letters with Cyrillic or Greek ones (look-alike spelling). */
+function mixedScriptWords(text: string): number {
+	let n = 0;
+	for (const m of text.matchAll(/\p{L}+/gu)) {
+		if (/[A-Za-z]/.test(m[0]) && /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]/.test(m[0])) n++;
+	}
+	return n;
+}
+
 /** Index of the first normalised character at or after original offset `at`. */
 function normalizedIndex(n: NormalizedText, at: number): number {
 	let lo = 0;
@@ -95,13 +105,14 @@ export interface InjectionScan {
 	score: number;
 }
 
-/** Scans `text` for injection and jailbreak attempts; findings below `minScore` are dropped. */
-export function scanInjection(
-	text: string,
-	options: { model?: InjectionModel; minScore?: number } = {}
-): InjectionScan {
-	const model = options.model ?? defaultModel;
-	const minScore = options.minScore ?? model.threshold;
+interface Analysis {
+	n: NormalizedText;
+	hits: Hit[];
+	windows: { s: number; e: number; x: SparseVector; hits: number }[];
+}
+
+/** Normalises `text`, finds rule hits (also in decoded payloads) and computes window features. */
+function analyze(text: string): Analysis {
 	const n = normalizeText(text);
 	const hits = ruleHits(n);
 	const payloads = findBase64Text(text).map((run) => {
@@ -116,7 +127,7 @@ export function scanInjection(
 		return { at, leet: dn.leet, hits: decodedHits.length };
 	});
 	const hidden = invisibleInWords(text);
-	const windows: { s: number; e: number; p: number; hits: number }[] = [];
+	const windows: Analysis['windows'] = [];
 	const len = n.text.length;
 	for (let s = 0; ; s += STEP) {
 		const e = Math.min(len, s + WINDOW);
@@ -126,7 +137,7 @@ export function scanInjection(
 		const meta: Partial<Record<MetaFeature, number>> = {
 			HIDDEN_TAGS: n.tagRuns.filter((t) => t.decoded.trim().length > 0).length,
 			INVISIBLE_CHARS: hidden,
-			HOMOGLYPHS: n.homoglyphs > 0 && /[a-z]/.test(n.text) ? n.homoglyphs : 0,
+			HOMOGLYPHS: n.homoglyphs > 0 ? mixedScriptWords(text) : 0,
 			BASE64_PAYLOAD: payloads.filter((p) => p.at >= s && p.at < e).length,
 			LEET_HIT: inWindow.filter((h) => h.leetOnly).length,
 			DECODED_HIT: inWindow.filter((h) => h.decoded).length,
@@ -137,10 +148,28 @@ export function scanInjection(
 			.filter((p) => p.at >= s && p.at < e)
 			.map((p) => p.leet)
 			.join(' ');
-		const p = predict(model, windowFeatures(n.leet.slice(s, e) + ' ' + decodedText, signals));
-		windows.push({ s, e, p, hits: inWindow.length });
+		const x = windowFeatures(n.leet.slice(s, e) + ' ' + decodedText, signals);
+		windows.push({ s, e, x, hits: inWindow.length });
 		if (e >= len) break;
 	}
+	return { n, hits, windows };
+}
+
+/** Feature vectors of every window of `text` (for training the learned score). */
+export function documentFeatures(text: string): SparseVector[] {
+	return analyze(text).windows.map((w) => w.x);
+}
+
+/** Scans `text` for injection and jailbreak attempts; findings below `minScore` are dropped. */
+export function scanInjection(
+	text: string,
+	options: { model?: InjectionModel; minScore?: number } = {}
+): InjectionScan {
+	const model = options.model ?? defaultModel;
+	const minScore = options.minScore ?? model.threshold;
+	const analysis = analyze(text);
+	const { n, hits } = analysis;
+	const windows = analysis.windows.map((w) => ({ ...w, p: predict(model, w.x) }));
 	const score = Math.max(0, ...windows.map((w) => w.p));
 	const findings: Finding[] = [];
 	for (const h of hits) {

@@ -140,8 +140,21 @@ function isLetter(ch: string | undefined): boolean {
 	return ch !== undefined && ch >= 'a' && ch <= 'z';
 }
 
-/** Normalises `input` for matching; see {@link NormalizedText}. */
+let last: { input: string; result: NormalizedText } | null = null;
+
+/**
+ * Normalises `input` for matching; see {@link NormalizedText}. The last result is remembered, so
+ * the detectors of one scan share one normalisation.
+ */
 export function normalizeText(input: string): NormalizedText {
+	if (last?.input === input) return last.result;
+	const result = normalizeUncached(input);
+	last = { input, result };
+	return result;
+}
+
+function normalizeUncached(input: string): NormalizedText {
+	const codes: number[] = [];
 	let text = '';
 	const from: number[] = [];
 	const to: number[] = [];
@@ -180,6 +193,17 @@ export function normalizeText(input: string): NormalizedText {
 			from.push(i);
 			to.push(i);
 		}
+		if (cp < 0x80) {
+			if (text) {
+				for (let k = 0; k < text.length; k++) codes.push(text.charCodeAt(k));
+				text = '';
+			}
+			codes.push(cp >= 65 && cp <= 90 ? cp + 32 : cp);
+			from.push(i);
+			to.push(i + 1);
+			i++;
+			continue;
+		}
 		if (isInvisible(cp)) {
 			invisible++;
 			i += width;
@@ -196,7 +220,11 @@ export function normalizeText(input: string): NormalizedText {
 		i += width;
 	}
 	if (tagStart >= 0) tagRuns.push({ start: tagStart, end: input.length, decoded: tagText });
-	return { text, leet: toLeet(text), from, to, invisible, tagRuns, homoglyphs };
+	for (let k = 0; k < text.length; k++) codes.push(text.charCodeAt(k));
+	let out = '';
+	for (let k = 0; k < codes.length; k += 8192)
+		out += String.fromCharCode(...codes.slice(k, k + 8192));
+	return { text: out, leet: toLeet(out), from, to, invisible, tagRuns, homoglyphs };
 }
 
 /** Reads digits and symbols as letters where they sit next to a letter (`h4ck3r` → `hacker`). */

@@ -380,45 +380,51 @@ function contextScore(text: string, start: number, end: number, r: PatternRecogn
 /** Regions whose national numbers (trunk prefix 0, grouped) are also looked for. */
 const OTHER_REGIONS = ['GB', 'DE', 'FR', 'ES', 'IT', 'NL'];
 
+/** Runs of digits and phone punctuation long enough to be a phone number. */
+const PHONE_LIKE =
+	/(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d[\d\s./-]{5,20}\d(?![\w])/g;
+
+const PHONE_CUE =
+	/\b(?:phone|tel|telephone|mobile|cell|call|fax|whatsapp|telefon|handy|t[e\u00e9]l[e\u00e9]phone|portable|tel[e\u00e9]fono|m[o\u00f3]vil|llama|ring|contact|number)\b/i;
+
+/**
+ * Phone numbers: digit runs found by a cheap pattern, each parsed by libphonenumber-js for the
+ * default region, then (grouped numbers with a trunk 0 only) for a few European regions.
+ */
 function phoneCandidates(text: string, region: string): Candidate[] {
 	const out: Candidate[] = [];
-	for (const r of [region, ...OTHER_REGIONS.filter((x) => x !== region)]) {
-		const local = r === region;
-		for (const c of phoneCandidatesIn(text, r)) {
-			const raw = text.slice(c.start, c.end);
-			// Another region's national format: only a grouped number starting with its trunk 0.
-			if (!local && !raw.startsWith('+') && !/^0\d{1,4}[\s/-]\d/.test(raw)) continue;
-			if (out.some((o) => o.start < c.end && c.start < o.end)) continue;
-			out.push(local || raw.startsWith('+') ? c : { ...c, score: Math.min(c.score, 0.65) });
+	for (const m of text.matchAll(PHONE_LIKE)) {
+		// Include an opening parenthesis right before the run, e.g. "(415) 555-2671".
+		const from = m.index > 0 && text[m.index - 1] === '(' ? m.index - 1 : m.index;
+		const slice = text.slice(from, m.index + m[0].length);
+		const digitCount = digitsOf(slice).length;
+		if (digitCount < 7 || digitCount > 15) continue;
+		for (const r of [region, ...OTHER_REGIONS.filter((x) => x !== region)]) {
+			const local = r === region;
+			let found;
+			try {
+				found = findPhoneNumbersInText(slice, { defaultCountry: r as CountryCode });
+			} catch {
+				continue;
+			}
+			let hit = false;
+			for (const f of found) {
+				if (!f.number.isValid()) continue;
+				const raw = slice.slice(f.startsAt, f.endsAt);
+				if (!local && !raw.startsWith('+') && !/^0\d{1,4}[\s/-]\d/.test(raw)) continue;
+				const start = from + f.startsAt;
+				const end = from + f.endsAt;
+				if (out.some((o) => o.start < end && start < o.end)) continue;
+				// A bare run of digits is more often an id or an amount than a phone number.
+				const formatted = /[\s().+-]/.test(raw) || raw.startsWith('+');
+				let score = formatted ? 0.75 : 0.45;
+				if (PHONE_CUE.test(text.slice(Math.max(0, start - 40), start))) score += 0.2;
+				if (!local && !raw.startsWith('+')) score = Math.min(score, 0.65);
+				out.push({ type: 'PHONE_NUMBER', start, end, score: Math.min(1, score) });
+				hit = true;
+			}
+			if (hit || slice.trimStart().startsWith('+')) break;
 		}
-	}
-	return out;
-}
-
-function phoneCandidatesIn(text: string, region: string): Candidate[] {
-	const out: Candidate[] = [];
-	let found;
-	try {
-		found = findPhoneNumbersInText(text, { defaultCountry: region as CountryCode });
-	} catch {
-		return out;
-	}
-	for (const f of found) {
-		if (!f.number.isValid()) continue;
-		const raw = text.slice(f.startsAt, f.endsAt);
-		const digits = digitsOf(raw);
-		// A bare run of digits is more often an id or an amount than a phone number.
-		const formatted = /[\s().+-]/.test(raw) || raw.startsWith('+');
-		let score = formatted ? 0.75 : 0.45;
-		const before = text.slice(Math.max(0, f.startsAt - 40), f.startsAt);
-		if (
-			/\b(?:phone|tel|telephone|mobile|cell|call|fax|whatsapp|telefon|handy|t[e\u00e9]l[e\u00e9]phone|portable|tel[e\u00e9]fono|m[o\u00f3]vil|llama|ring|contact|number)\b/i.test(
-				before
-			)
-		)
-			score += 0.2;
-		if (digits.length < 7) continue;
-		out.push({ type: 'PHONE_NUMBER', start: f.startsAt, end: f.endsAt, score: Math.min(1, score) });
 	}
 	return out;
 }
