@@ -2,9 +2,9 @@
  * The custom JavaScript scorer sandbox in Chromium, through the app: scorer code tries every route
  * out of the sandbox it can name (FontFace and `self.fonts` to a local HTTP server, fetch, beacons,
  * sockets, nested workers…), poisons built-ins for the next job, recurses, allocates and spins
- * forever, and the jobs after it still work; a second run
- * serves the app with its own Content-Security-Policy as a response header, so the scorer worker
- * runs under it too (a worker's policy comes from its script's response, not from the page).
+ * forever, and the jobs after it still work. A second run serves the app with its own
+ * Content-Security-Policy as a response header, so the scorer worker runs under it too (a
+ * worker's policy comes from its script's response, not from the page).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
