@@ -136,10 +136,6 @@ function fold(ch: string): string {
 	return out;
 }
 
-function isLetter(ch: string | undefined): boolean {
-	return ch !== undefined && ch >= 'a' && ch <= 'z';
-}
-
 let last: { input: string; result: NormalizedText } | null = null;
 
 /**
@@ -212,8 +208,8 @@ function normalizeUncached(input: string): NormalizedText {
 		const ch = input.slice(i, i + width);
 		const out = fold(ch);
 		if (cp > 0x7f && HOMOGLYPHS[ch.toLowerCase()] !== undefined) homoglyphs++;
-		for (const c of out) {
-			text += c;
+		text += out;
+		for (let k = 0; k < out.length; k++) {
 			from.push(i);
 			to.push(i + width);
 		}
@@ -227,16 +223,13 @@ function normalizeUncached(input: string): NormalizedText {
 	return { text: out, leet: toLeet(out), from, to, invisible, tagRuns, homoglyphs };
 }
 
-/** Reads digits and symbols as letters where they sit next to a letter (`h4ck3r` → `hacker`). */
+/** Reads digits and symbols as letters inside words that have letters (`h4ck3r` → `hacker`). */
 function toLeet(text: string): string {
-	let out = '';
-	for (let i = 0; i < text.length; i++) {
-		const c = text[i];
-		const sub = LEET[c];
-		if (sub !== undefined && (isLetter(text[i - 1]) || isLetter(text[i + 1]))) out += sub;
-		else out += c;
-	}
-	return out;
+	return text.replace(/[a-z0-9@$!|€+]+/g, (word) =>
+		/[a-z]/.test(word) && /[^a-z]/.test(word)
+			? word.replace(/[0-9@$!|€+]/g, (c) => LEET[c] ?? c)
+			: word
+	);
 }
 
 /** The original span of normalised characters `[start, end)`. */

@@ -333,7 +333,7 @@ const RECOGNIZERS: PatternRecognizer[] = [
 	{
 		type: 'STREET_ADDRESS',
 		pattern:
-			/\b\d{1,5}[A-Za-z]?\s(?:[NSEW]\.?\s)?(?:[A-Z][a-z]+\s){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq)\b\.?(?:,?\s(?:Apt|Suite|Unit|#)\.?\s?\w+)?/g,
+			/\b\d{1,5}[A-Za-z]?\s(?:[NSEW]\.?\s)?(?:[A-Z][a-z]+\s){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Square|Sq)\b(?:,?\s(?:Apt|Suite|Unit|#)\.?\s?\w+)?/g,
 		validate: () => 0.75
 	},
 	{
@@ -385,7 +385,7 @@ const PHONE_LIKE =
 	/(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d[\d\s./-]{5,20}\d(?![\w])/g;
 
 const PHONE_CUE =
-	/\b(?:phone|tel|telephone|mobile|cell|call|fax|whatsapp|telefon|handy|t[e\u00e9]l[e\u00e9]phone|portable|tel[e\u00e9]fono|m[o\u00f3]vil|llama|ring|contact|number)\b/i;
+	/\b(?:phone|tel|telephone|mobile|cell|call|fax|whatsapp|telefon|handy|t[e\u00e9]l[e\u00e9]phone|portable|tel[e\u00e9]fono|m[o\u00f3]vil|llama|ring|contact)\b/i;
 
 /**
  * Phone numbers: digit runs found by a cheap pattern, each parsed by libphonenumber-js for the

@@ -45,12 +45,13 @@ export const securityPolicySchema = z.object({
 export function parsePolicy(value: unknown): SecurityPolicy {
 	const parsed = securityPolicySchema.safeParse(value);
 	if (parsed.success) return parsed.data;
-	const partial = z.object({ kinds: z.record(z.string(), action).optional() }).safeParse(value);
 	const kinds = { ...DEFAULT_POLICY.kinds };
-	if (partial.success)
+	const stored =
+		value && typeof value === 'object' ? (value as { kinds?: unknown }).kinds : undefined;
+	if (stored && typeof stored === 'object')
 		for (const k of FINDING_KINDS) {
-			const a = partial.data.kinds?.[k];
-			if (a) kinds[k] = a;
+			const a = action.safeParse((stored as Record<string, unknown>)[k]);
+			if (a.success) kinds[k] = a.data;
 		}
 	return { kinds, types: { ...DEFAULT_POLICY.types } };
 }
