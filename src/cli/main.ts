@@ -17,12 +17,20 @@ function helpText(): string {
 	].join('\n');
 }
 
+/** All of the process's standard input as UTF-8 text. */
+async function readProcessStdin(): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+	return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function main(argv: string[], io?: Partial<CliIO>): Promise<number> {
 	const cliIO: CliIO = {
 		stdout: io?.stdout ?? ((t) => process.stdout.write(t)),
 		stderr: io?.stderr ?? ((t) => process.stderr.write(t)),
 		cwd: io?.cwd ?? process.cwd(),
-		env: io?.env ?? process.env
+		env: io?.env ?? process.env,
+		stdin: io?.stdin ?? readProcessStdin
 	};
 	const [name, ...rest] = argv;
 	if (!name || name === '--help' || name === '-h' || name === 'help') {

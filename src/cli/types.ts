@@ -5,6 +5,8 @@ export interface CliIO {
 	stderr: (text: string) => void;
 	cwd: string;
 	env: Record<string, string | undefined>;
+	/** Reads all of standard input (for a file argument of `-`); absent: none given. */
+	stdin?: () => Promise<string>;
 }
 
 export interface CliCommand {

@@ -15,13 +15,15 @@ export interface CliResult {
 export async function runCli(
 	argv: string[],
 	cwd: string,
-	env: Record<string, string> = {}
+	env: Record<string, string> = {},
+	stdin?: string
 ): Promise<CliResult> {
 	let stdout = '';
 	let stderr = '';
 	const code = await main(argv, {
 		cwd,
 		env,
+		stdin: async () => stdin ?? '',
 		stdout: (t) => (stdout += t),
 		stderr: (t) => (stderr += t)
 	});

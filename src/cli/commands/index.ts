@@ -6,6 +6,8 @@ import { renderCommand } from './render';
 import { evalCommand } from './eval';
 import { runCommand } from './run';
 import { searchCommand } from './search';
+import { scanCommand } from './scan';
+import { redactCommand } from './redact';
 
 /** Every command the CLI offers, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
@@ -15,5 +17,7 @@ export const commands: CliCommand[] = [
 	renderCommand,
 	runCommand,
 	evalCommand,
-	searchCommand
+	searchCommand,
+	scanCommand,
+	redactCommand
 ];
