@@ -3,7 +3,7 @@
  * a fresh QuickJS runtime and context, the harness, the scorer compiled, input in and result out
  * as JSON. The engine's one-time start (compiling the WebAssembly) is excluded.
  */
-import { NodeJsSandbox } from '../src/lib/core/eval/sandbox/js-sandbox-node.ts';
+import { NodeJsSandbox } from '../src/lib/core/eval/sandbox/js-sandbox.node.ts';
 
 const WARMUP = 50;
 const CALLS = 1000;

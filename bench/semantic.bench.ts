@@ -32,7 +32,7 @@ import { dot, normalize, type Embedder } from '../src/lib/core/search/embeddings
 import { clusterVectors } from '../src/lib/core/search/embeddings/clustering';
 import { findNearDuplicates } from '../src/lib/core/search/embeddings/duplicates';
 import { gaussian, seededRandom } from '../src/lib/core/search/embeddings/random';
-import { loadNodeUseLite } from '../src/lib/core/search/embeddings/use-lite.node';
+import { loadNodeUseLite } from '../src/lib/core/search/embeddings/use-lite.node.ts';
 import { percentile } from './stats';
 
 const VERBS = ['Summarize', 'Translate', 'Classify', 'Rewrite', 'Extract', 'Explain', 'Draft'];

@@ -8,8 +8,8 @@ import { startMockLlm, type MockLlmServer } from '../support/mock-llm/server';
 import type { AppCore } from '../../src/lib/core/app-core';
 import { EvalService, type EvalPlan } from '../../src/lib/core/eval-app/index';
 import type { EvalResult, RunProgress } from '../../src/lib/core/eval/index';
-import { NodeJsSandbox } from '../../src/lib/core/eval/sandbox/js-sandbox-node';
-import { createNodeRenderer } from '../../src/lib/core/template/node-renderer';
+import { NodeJsSandbox } from '../../src/lib/core/eval/sandbox/js-sandbox.node.ts';
+import { createNodeRenderer } from '../../src/lib/core/template/renderer.node.ts';
 import { createProvider } from '../../src/lib/core/providers/index';
 import type { ProviderRegistry } from '../../src/lib/core/providers/registry';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestCore } from '../support/core';
-import { createNodeRenderer } from '../../src/lib/core/template/node-renderer';
+import { createNodeRenderer } from '../../src/lib/core/template/renderer.node.ts';
 import {
 	appendAssistantReply,
 	continueConversation,

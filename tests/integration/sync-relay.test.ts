@@ -193,7 +193,7 @@ describe('sync through the real relay', () => {
 		expect((await a.library.findByName('mine'))?.content).toBe('x');
 	});
 
-	it('a viewer receives changes and is told its own changes are refused', async () => {
+	it('a viewer receives changes, and its own changes are refused before anything is written', async () => {
 		relay = await relays.start();
 		const a = await device('ana');
 		const v = await device('vic');
@@ -205,8 +205,21 @@ describe('sync through the real relay', () => {
 		for (let i = 0; i < 50 && (await v.library.findByName('shared'))?.content !== 'x'; i++)
 			await new Promise((r) => setTimeout(r, 100));
 		expect((await v.library.findByName('shared'))?.content).toBe('x');
-		await v.library.createFolder('Mine');
-		await waitFor(() => v.sync.status.state === 'error', 'read-only error');
-		expect(v.sync.status).toMatchObject({ state: 'error', reason: 'read_only' });
+		await expect(v.library.createFolder('Mine')).rejects.toMatchObject({
+			code: 'forbidden',
+			message: expect.stringMatching(/You are a viewer in "team", so you cannot create folder Mine/)
+		});
+		const shared = await v.library.findByName('shared');
+		await expect(v.library.updatePrompt(shared!.id, { content: 'mine' })).rejects.toThrow(/viewer/);
+		await expect(v.vcs.commit(shared!.id, 'mine')).rejects.toThrow(/cannot commit a version/);
+		expect(await v.library.listFolders()).toEqual([]);
+		// Nothing was written, so nothing is refused later: sync stays clean, no reset needed.
+		await new Promise((r) => setTimeout(r, 300));
+		expect(v.sync.status.state).toBe('synced');
+		await a.library.createFolder('From ana');
+		await waitFor(
+			async () => (await v.library.listFolders()).some((f) => f.name === 'From ana'),
+			'viewer receives'
+		);
 	});
 });

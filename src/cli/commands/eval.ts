@@ -14,7 +14,7 @@ import {
 	type PromptfooProvider
 } from '../../lib/core/eval/promptfoo/config';
 import { parseProviderId } from '../../lib/core/eval/provider-id';
-import { NodeJsSandbox } from '../../lib/core/eval/sandbox/js-sandbox-node';
+import { NodeJsSandbox } from '../../lib/core/eval/sandbox/js-sandbox.node.ts';
 import type { EvalMessage, ModelCall, RenderCase } from '../../lib/core/eval/types';
 import { chatForEval } from '../../lib/core/eval-app/model-call';
 import { isPromptloomError } from '../../lib/core/model/errors';
@@ -25,7 +25,7 @@ import {
 	type LlmProvider,
 	type ProviderKind
 } from '../../lib/core/providers/index';
-import { createNodeRenderer } from '../../lib/core/template/node-renderer';
+import { createNodeRenderer } from '../../lib/core/template/renderer.node.ts';
 import type { ChatMessageTemplate } from '../../lib/core/template/types';
 import { FileResponseCache } from '../eval/file-cache';
 import { progressReporter, waitingReporter } from '../eval/progress';

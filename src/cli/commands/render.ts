@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { isPromptloomError } from '../../lib/core/model/errors';
 import { TemplateError } from '../../lib/core/template/errors';
-import { createNodeRenderer } from '../../lib/core/template/node-renderer';
+import { createNodeRenderer } from '../../lib/core/template/renderer.node.ts';
 import type { RenderResult } from '../../lib/core/template/types';
 import type { CliCommand } from '../types';
 import { InputError, parseChatFile, readText, readVars } from '../prompt-files';

@@ -4,7 +4,7 @@ import { isPromptloomError } from '../../lib/core/model/errors';
 import { ProviderError, providerFromEnv, type ChatResult } from '../../lib/core/providers/index';
 import { TemplateError } from '../../lib/core/template/errors';
 import { startConversation } from '../../lib/core/template/conversation';
-import { createNodeRenderer } from '../../lib/core/template/node-renderer';
+import { createNodeRenderer } from '../../lib/core/template/renderer.node.ts';
 import type { CliCommand } from '../types';
 import { InputError, parseChatFile, readText, readVars } from '../prompt-files';
 import { waitingReporter } from '../eval/progress';

@@ -38,7 +38,7 @@ export interface SearchCommandOptions {
 }
 
 async function defaultEmbedder(): Promise<Embedder> {
-	const { loadNodeUseLite } = await import('../../lib/core/search/embeddings/use-lite.node');
+	const { loadNodeUseLite } = await import('../../lib/core/search/embeddings/use-lite.node.ts');
 	return loadNodeUseLite();
 }
 

@@ -1,5 +1,6 @@
 /** @module Wires the core services together over one database; the UI holds one instance. */
 import { EventBus, type DomainEvents } from './events';
+import { allowAllWrites, type WriteGuard } from './model/write-guard';
 import { LibraryService } from './library/library-service';
 import { createDatabase, type OpenDatabaseOptions, type PromptloomDb } from './store/db';
 import { guardStorage } from './store/storage-errors';
@@ -36,6 +37,8 @@ import { memoryPersistence } from './sync/doc-persistence';
 import { buildDashboard, type Dashboard, type DashboardOptions } from './analytics/dashboard';
 import { DexieAnalyticsSource } from './analytics/source.dexie';
 import { SemanticService, type SemanticServiceOptions } from './search/embeddings/semantic-service';
+import { SecurityService } from './security/scan/security-service';
+import { guardRegistry } from './security/scan/guard';
 
 export interface BackupApi {
 	/** The whole library as a backup file's text. */
@@ -64,6 +67,11 @@ export interface AppCore {
 	providers: AppProviderRegistry;
 	/** Runs prompts against several models side by side and keeps the run history. */
 	playground: PlaygroundService;
+	/**
+	 * Security policy (what is redacted or blocked before a model call leaves the device), scans
+	 * of text and of the whole library.
+	 */
+	security: SecurityService;
 	/** Named few-shot example sets that templates insert with `fewshot("name")`. */
 	fewShot: FewShotService;
 	/** Datasets and evaluation runs (estimate, start, cancel, resume, review, scores per version). */
@@ -113,7 +121,16 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	db.on('blocked', () => options.onBlocked?.());
 	await guardStorage('open the local database', () => db.open());
 	const events = new EventBus<DomainEvents>();
-	const library = new LibraryService({ db, events, author: options.author, now: options.now });
+	// Set once collaboration is up (below): the current role decides what may change.
+	let canEdit: WriteGuard = allowAllWrites;
+	const writeGuard: WriteGuard = (what) => canEdit(what);
+	const library = new LibraryService({
+		db,
+		events,
+		author: options.author,
+		now: options.now,
+		writeGuard
+	});
 	const search = new FullTextIndex();
 	// Large libraries open at once; text search completes in the background.
 	const searchIndexed = search.rebuildInBackground(
@@ -129,6 +146,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	const backup: BackupApi = {
 		exportText: async (format) => serializeLibrary(await exportLibrary(db), format),
 		importFile: async (file, mode) => {
+			writeGuard('import a library');
 			const summary = await importLibrary(db, file, { mode });
 			library.undoStack.clear();
 			// After a replace the file is the whole library: index it without reading it back.
@@ -145,14 +163,17 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		library,
 		events,
 		author: options.author,
+		writeGuard,
 		vcs: new VcsService({ store: new DexieVcsStore(db), now: options.now })
 	});
 	const providers = new AppProviderRegistry({ db, now: options.now });
 	const fewShot = new FewShotService(db);
+	const security = new SecurityService(db);
 	const playground = new PlaygroundService({
 		db,
 		providers,
 		fewShotSets: () => fewShot.listOrEmpty(),
+		securityPolicy: () => security.policy(),
 		now: options.now,
 		library: {
 			getPrompt: (id) => library.getPrompt(id),
@@ -166,7 +187,8 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		db,
 		library,
 		vcs,
-		providers: () => providers,
+		// Evaluation calls go through the same security policy as the playground.
+		providers: () => guardRegistry(providers, { policy: () => security.policy() }),
 		renderer:
 			options.evalRenderer ?? (() => (hasWorkers ? createBrowserRenderer() : inProcessRenderer())),
 		sandbox: options.evalSandbox ?? (hasWorkers ? () => new WorkerJsSandbox() : undefined),
@@ -193,6 +215,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		now: options.now
 	});
 	await collab.init();
+	canEdit = (what) => collab.assertCanEdit(what);
 	actor = () => collab.actor();
 	const auditRecorder = new AuditRecorder({
 		db,
@@ -223,6 +246,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		vcs,
 		providers,
 		playground,
+		security,
 		fewShot,
 		evals,
 		audit,

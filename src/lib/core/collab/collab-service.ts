@@ -152,6 +152,20 @@ export class CollabService {
 		return sameContext(this.#summary.context, context) ? this.#summary.you.role : null;
 	}
 
+	/**
+	 * Refuses, before anything is written, a change the current role may not make: viewers and
+	 * reviewers read prompts (reviewers also approve and comment) but do not change them.
+	 * @throws PromptloomError `forbidden` naming the role, the workspace and the change.
+	 */
+	assertCanEdit(what: string): void {
+		const access = this.access();
+		if (access.canEdit) return;
+		throw new PromptloomError(
+			'forbidden',
+			`You are ${access.role === 'owner' || access.role === 'editor' ? 'an' : 'a'} ${access.role} in "${access.workspace}", so you cannot ${what}: only editors and owners change prompts.`
+		);
+	}
+
 	/** The actor recorded in audit entries: the relay user in a shared workspace. */
 	actor(): string {
 		return this.context().user;

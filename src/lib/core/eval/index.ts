@@ -1,4 +1,4 @@
-/** @module Public API of the evaluation core (browser-safe; the Node sandbox is in `sandbox/js-sandbox-node.ts`). */
+/** @module Public API of the evaluation core (browser-safe; the Node sandbox is in `sandbox/js-sandbox.node.ts`). */
 export type {
 	Embed,
 	EvalMessage,

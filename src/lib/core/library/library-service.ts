@@ -1,4 +1,5 @@
 /** @module The prompt library: prompts, folders, projects, trash and undo over the local database. */
+import { allowAllWrites, type WriteGuard } from '../model/write-guard';
 import { EventBus, type DomainEvents } from '../events';
 import { PromptloomError } from '../model/errors';
 import { newId, slugify } from '../model/ids';
@@ -29,6 +30,8 @@ export interface LibraryServiceOptions {
 	now?: () => number;
 	/** Author recorded on new prompts. */
 	author?: () => string;
+	/** Checked before every change (the current role may forbid it). */
+	writeGuard?: WriteGuard;
 }
 
 export const DEFAULT_MODEL = 'openai:gpt-4o-mini';
@@ -59,12 +62,14 @@ export class LibraryService {
 	readonly undoStack = new UndoStack();
 	readonly #now: () => number;
 	readonly #author: () => string;
+	readonly #guard: WriteGuard;
 
 	constructor(options: LibraryServiceOptions) {
 		this.db = options.db;
 		this.events = options.events ?? new EventBus();
 		this.#now = options.now ?? Date.now;
 		this.#author = options.author ?? (() => '');
+		this.#guard = options.writeGuard ?? allowAllWrites;
 	}
 
 	// ---- reads -------------------------------------------------------------------------------
@@ -242,6 +247,7 @@ export class LibraryService {
 
 	/** Deletes trashed prompts for good (with their versions). Not undoable. */
 	async purgePrompts(ids: string[]): Promise<void> {
+		this.#guard('delete prompts for good');
 		const purged: string[] = [];
 		await guardStorage('empty the trash', () =>
 			this.db.transaction(
@@ -397,6 +403,9 @@ export class LibraryService {
 
 	/** Reverts the last library operation. Returns its label, or undefined if nothing to undo. */
 	async undo(): Promise<string | undefined> {
+		const top = this.undoStack.peek();
+		if (!top) return undefined;
+		this.#guard(`undo "${top.label}"`);
 		const entry = this.undoStack.pop();
 		if (!entry) return undefined;
 		const { before, after } = entry;
@@ -425,6 +434,7 @@ export class LibraryService {
 		},
 		announce: { editor?: true } = {}
 	): Promise<void> {
+		this.#guard(undoLabel ? `${undoLabel[0].toLowerCase()}${undoLabel.slice(1)}` : 'edit prompts');
 		const before: Snapshot = emptySnapshot();
 		const after: Snapshot = emptySnapshot();
 		await guardStorage('save your change', () =>

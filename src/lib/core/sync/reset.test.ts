@@ -102,9 +102,14 @@ describe('reset from the relay after a dropped update', () => {
 		await join(vic, 'vic', 'viewer');
 		await contentOn(vic, 'shared', 'relay text');
 
+		// The core refuses a viewer's change before writing anything…
+		await expect(vic.library.createFolder('Mine')).rejects.toThrow(
+			/You are a viewer in ".*", so you cannot create folder Mine/
+		);
+		expect(await vic.library.listFolders()).toEqual([]);
+		// …so only an edit that bypasses it (an old client) reaches the relay and is dropped there.
 		const live = await vic.sync.openForEditing(p.id);
 		live!.ytext.insert(0, 'viewer: ');
-		await vic.library.createFolder('Mine');
 		await waitFor(() => vic.sync.status.state === 'error', 'read-only error');
 		expect(vic.sync.status).toMatchObject({ reason: 'read_only', canReset: true });
 		live!.release();
@@ -182,7 +187,8 @@ describe('open editors across a reset', () => {
 		expect(before.messages.read()).toEqual(messages);
 		let replaced = 0;
 		const off = vic.sync.onSessionChange(() => replaced++);
-		await vic.library.createFolder('Mine');
+		// An edit that bypasses the core's role check (an old client) is dropped by the relay.
+		before.messages.list()[0].text!.insert(0, 'viewer: ');
 		await waitFor(() => vic.sync.status.state === 'error', 'read-only error');
 		await vic.sync.resetFromRelay();
 		await settle(vic);

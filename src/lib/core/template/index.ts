@@ -15,5 +15,5 @@ export {
 } from './conversation';
 export { createWorkerRenderer, type Renderer } from './renderer';
 export { handleRenderMessage } from './render-handler';
-// Platform renderers are imported from their own files: './node-renderer' (Node) and
+// Platform renderers are imported from their own files: './renderer.node.ts' (Node) and
 // './web-renderer' (browser), so neither platform bundles the other's worker code.

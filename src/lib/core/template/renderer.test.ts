@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { createNodeRenderer } from './node-renderer';
+import { createNodeRenderer } from './renderer.node.ts';
 import { handleRenderMessage } from './render-handler';
 import { createWorkerRenderer, type WorkerEvents, type WorkerHandle } from './renderer';
 

@@ -1,4 +1,5 @@
 /** @module Version control of a prompt's working copy: commit, checkout, merge, rollback, labels. */
+import { allowAllWrites, type WriteGuard } from '../model/write-guard';
 import type { EventBus, DomainEvents } from '../events';
 import type { LibraryService } from '../library/library-service';
 import { PromptloomError } from '../model/errors';
@@ -36,6 +37,8 @@ export interface PromptVcsOptions {
 	events: EventBus<DomainEvents>;
 	/** Name recorded as author and label actor; empty means `anonymous`. */
 	author?: () => string;
+	/** Checked before every change (the current role may forbid it). */
+	writeGuard?: WriteGuard;
 }
 
 /** Runs before a label moves (versionId) or is removed (null); throws to refuse the change. */
@@ -62,8 +65,10 @@ export class PromptVcs {
 	readonly #events: EventBus<DomainEvents>;
 	readonly #author: () => string;
 	#labelGuard: LabelGuard | null = null;
+	readonly #guard: WriteGuard;
 
 	constructor(options: PromptVcsOptions) {
+		this.#guard = options.writeGuard ?? allowAllWrites;
 		this.service = options.vcs;
 		this.#db = options.db;
 		this.#library = options.library;
@@ -106,6 +111,7 @@ export class PromptVcs {
 	 * `main`. Throws `nothing_to_commit` when nothing changed since the head.
 	 */
 	async commit(promptId: string, message: string): Promise<Version> {
+		this.#guard('commit a version');
 		const text = message.trim();
 		if (!text)
 			throw new PromptloomError('validation', 'a commit needs a message', { path: 'message' });
@@ -129,6 +135,7 @@ export class PromptVcs {
 		fromVersionId: string,
 		opts: { checkout?: boolean } = {}
 	): Promise<Branch> {
+		this.#guard('create a branch');
 		if (opts.checkout) await this.#requireClean(promptId, `switch to "${name}"`);
 		const branch = await this.service.createBranch(
 			promptId,
@@ -146,6 +153,7 @@ export class PromptVcs {
 	 * `conflict`) while the working copy has uncommitted changes.
 	 */
 	async checkout(promptId: string, name: string): Promise<Version> {
+		this.#guard('switch branches');
 		const branch = await this.service.getBranch(promptId, name);
 		if (name !== (await this.currentBranch(promptId)))
 			await this.#requireClean(promptId, `switch to "${name}"`);
@@ -158,6 +166,7 @@ export class PromptVcs {
 
 	/** Deletes a branch; `main` and the current branch are refused with a specific error. */
 	async deleteBranch(promptId: string, name: string): Promise<void> {
+		this.#guard('delete a branch');
 		await this.service.deleteBranch(promptId, name, await this.currentBranch(promptId));
 		this.#changed(promptId);
 	}
@@ -167,6 +176,7 @@ export class PromptVcs {
 	 * clean and receives the result. Conflicts are kept as the prompt's pending merge.
 	 */
 	async merge(promptId: string, source: string, target: string): Promise<MergeResult> {
+		this.#guard('merge branches');
 		const intoCurrent = target === (await this.currentBranch(promptId));
 		if (intoCurrent) await this.#requireClean(promptId, `merge into "${target}"`);
 		const result = await this.service.merge(promptId, { source, target, author: this.#author() });
@@ -186,12 +196,14 @@ export class PromptVcs {
 	}
 
 	async abortMerge(promptId: string): Promise<void> {
+		this.#guard('abort a merge');
 		await this.#db.settings.delete(mergeKey(promptId));
 		this.#changed(promptId);
 	}
 
 	/** Commits the pending merge with the given resolutions (two parents). */
 	async completeMerge(promptId: string, resolutions: MergeResolutions): Promise<Version> {
+		this.#guard('complete a merge');
 		const state = await this.pendingMerge(promptId);
 		if (!state)
 			throw new PromptloomError('not_found', 'there is no merge in progress for this prompt');
@@ -207,6 +219,7 @@ export class PromptVcs {
 
 	/** A new commit on the current branch restoring an older version; the working copy follows. */
 	async rollback(promptId: string, versionId: string): Promise<Version> {
+		this.#guard('roll back to a version');
 		await this.#requireClean(promptId, 'roll back');
 		const version = await this.service.rollback(promptId, versionId, {
 			branch: await this.currentBranch(promptId),
@@ -223,6 +236,7 @@ export class PromptVcs {
 	}
 
 	async setLabel(promptId: string, label: string, versionId: string): Promise<Label> {
+		this.#guard('move a label');
 		await this.#labelGuard?.({ promptId, label: label.trim(), versionId, actor: this.#author() });
 		const result = await this.service.setLabel(promptId, label.trim(), versionId, this.#author());
 		this.#changed(promptId);
@@ -230,6 +244,7 @@ export class PromptVcs {
 	}
 
 	async removeLabel(promptId: string, label: string): Promise<void> {
+		this.#guard('remove a label');
 		await this.#labelGuard?.({ promptId, label, versionId: null, actor: this.#author() });
 		await this.service.removeLabel(promptId, label, this.#author());
 		this.#changed(promptId);

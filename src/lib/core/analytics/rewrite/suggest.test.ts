@@ -3,7 +3,7 @@ import { startMockLlm, type MockLlmServer } from '../../../../../tests/support/m
 import type { ModelCall } from '../../eval/types';
 import { createProvider } from '../../providers/create';
 import type { ChatRole } from '../../providers/types';
-import { createNodeRenderer } from '../../template/node-renderer';
+import { createNodeRenderer } from '../../template/renderer.node.ts';
 import type { Renderer } from '../../template/renderer';
 import { lintPrompt } from '../lint/lint-prompt';
 import { parseRewrite } from './request';

@@ -8,7 +8,7 @@ import { TransformersEmbedder } from './transformers';
 import { openAppCore, type AppCore } from '../../app-core';
 import type { Embedder } from './embedder';
 import { SemanticService } from './semantic-service';
-import { loadNodeUseLite } from './use-lite.node';
+import { loadNodeUseLite } from './use-lite.node.ts';
 import type { UseLiteEmbedder } from './use-lite';
 
 /** Records what reaches the model, so tests can tell which prompts were re-embedded. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosine, dot } from './embedder';
-import { loadNodeUseLite } from './use-lite.node';
+import { loadNodeUseLite } from './use-lite.node.ts';
 import type { UseLiteEmbedder } from './use-lite';
 
 let embedder: UseLiteEmbedder;

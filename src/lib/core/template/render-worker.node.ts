@@ -4,6 +4,6 @@ import { handleRenderMessage } from './render-handler';
 import type { RenderWorkerRequest } from './renderer';
 
 const port = parentPort;
-if (!port) throw new Error('node-render-worker.node.ts must run in a worker thread');
+if (!port) throw new Error('render-worker.node.ts must run in a worker thread');
 port.on('message', (msg: RenderWorkerRequest) => port.postMessage(handleRenderMessage(msg)));
 port.postMessage({ type: 'ready' });

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAssertion } from '../scorers/assert';
-import { NodeJsSandbox } from './js-sandbox-node';
+import { NodeJsSandbox } from './js-sandbox.node.ts';
 import { wrapScorerCode } from './js-sandbox';
 
 const sandbox = new NodeJsSandbox();

@@ -14,7 +14,7 @@ export interface NodeRendererOptions extends WorkerRendererOptions {
  * tsx's loader (a regular dependency) and then imports the entry.
  */
 function spawnWorker(maxHeapMb: number): Worker {
-	const entry = new URL('./node-render-worker.node.ts', import.meta.url);
+	const entry = new URL('./render-worker.node.ts', import.meta.url);
 	// require.resolve picks the CommonJS build; the worker needs the ESM one beside it.
 	const tsxApi = pathToFileURL(
 		createRequire(import.meta.url)
