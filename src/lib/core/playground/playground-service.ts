@@ -5,6 +5,8 @@
 import { PromptloomError } from '../model/errors';
 import type { Prompt, PromptContent, PromptMetadata } from '../model/prompt';
 import { countChatTokens, loadTokenizer } from '../providers/tokens';
+import { guardProvider, type GuardReport } from '../security/scan/guard';
+import type { SecurityPolicy } from '../security/scan/policy';
 import type { ProviderRegistry } from '../providers/registry';
 import type { PromptloomDb } from '../store/db';
 import { resolveIncludes } from '../template/includes';
@@ -38,6 +40,8 @@ export interface PlaygroundServiceOptions {
 	library: IncludeSources & { getPrompt(id: string): Promise<Prompt> };
 	/** The few-shot sets that `{{ fewshot("name") }}` and `{fewshot: "name"}` messages insert. */
 	fewShotSets?: () => Promise<FewShotSet[]>;
+	/** The security policy applied to every call before it is sent (none: sent as is). */
+	securityPolicy?: () => Promise<SecurityPolicy>;
 	now?: () => number;
 	newId?: () => string;
 }
@@ -54,6 +58,7 @@ export class PlaygroundService {
 	readonly #providers: ProviderRegistry;
 	readonly #library: PlaygroundServiceOptions['library'];
 	readonly #fewShotSets: () => Promise<FewShotSet[]>;
+	readonly #securityPolicy: PlaygroundServiceOptions['securityPolicy'];
 	readonly #now: () => number;
 	readonly #newId: () => string;
 
@@ -62,6 +67,7 @@ export class PlaygroundService {
 		this.#providers = options.providers;
 		this.#library = options.library;
 		this.#fewShotSets = options.fewShotSets ?? (async () => []);
+		this.#securityPolicy = options.securityPolicy;
 		this.#now = options.now ?? Date.now;
 		this.#newId = options.newId ?? (() => globalThis.crypto.randomUUID());
 	}
@@ -162,9 +168,15 @@ export class PlaygroundService {
 			estimatedInputTokens: 0
 		};
 		let result: ColumnResult;
+		let report: GuardReport | undefined;
 		try {
 			if (signal?.aborted) throw new PromptloomError('cancelled', 'cancelled');
-			const { provider, model } = await this.#providers.resolve(col.spec);
+			const resolved = await this.#providers.resolve(col.spec);
+			const model = resolved.model;
+			const policy = this.#securityPolicy;
+			const provider = policy
+				? guardProvider(resolved.provider, { policy, onReport: (r) => (report = r) })
+				: resolved.provider;
 			const r = await provider.chat(
 				{
 					model,
@@ -202,6 +214,17 @@ export class PlaygroundService {
 					}
 				: { ...base, status: 'error', text, error: columnError(e) };
 		}
+		if (report && (report.findings.length > 0 || report.blocked))
+			result.security = {
+				sent: report.sent,
+				redactions: report.entries.map((e) => ({ ...e })),
+				findings: report.findings.map((f) => ({
+					...f.finding,
+					messageIndex: f.index,
+					action: f.action
+				})),
+				blocked: report.blocked
+			};
 		result.estimatedInputTokens = await estimated;
 		handlers.onColumn?.(index, result);
 		return result;

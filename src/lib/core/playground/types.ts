@@ -34,6 +34,30 @@ export interface ColumnResult {
 	/** The model the server says answered. */
 	model?: string;
 	error?: ColumnError;
+	/** What the security policy found and redacted before sending (absent: nothing found). */
+	security?: ColumnSecurity;
+}
+
+/** The outbound guard's report for one column. */
+export interface ColumnSecurity {
+	/** The messages as they left the device (placeholders instead of redacted values). */
+	sent: ChatMessage[];
+	/** Placeholder → original value (kept on this device; restored in the answer). */
+	redactions: { placeholder: string; value: string; type: string; kind: string }[];
+	/** Findings with the index of the message they are in and the action the policy took. */
+	findings: {
+		kind: string;
+		type: string;
+		start: number;
+		end: number;
+		score: number;
+		severity: string;
+		message: string;
+		messageIndex: number;
+		action: string;
+	}[];
+	/** The policy refused to send the call. */
+	blocked: boolean;
 }
 
 /** A saved run: the same prompt and variables sent to each column's model. */

@@ -1,0 +1,75 @@
+/**
+ * @module The app's security service: the workspace policy (kept in local settings), previews
+ * of what a call would send, scanning text and the whole library.
+ */
+import type { ChatMessage } from '../../providers/types';
+import type { PromptloomDb } from '../../store/db';
+import { guardMessages, type GuardReport } from './guard';
+import { scanLibraryItems, type LibraryFieldFindings } from './library-scan';
+import { DEFAULT_POLICY, parsePolicy, securityPolicySchema, type SecurityPolicy } from './policy';
+import { scanText } from './scanner';
+import type { ScanOptions, ScanResult } from './types';
+
+/** Settings key of the policy. */
+export const POLICY_KEY = 'security.policy';
+
+export class SecurityService {
+	readonly #db: PromptloomDb;
+	#cached: SecurityPolicy | null = null;
+	readonly #listeners = new Set<(p: SecurityPolicy) => void>();
+
+	constructor(db: PromptloomDb) {
+		this.#db = db;
+	}
+
+	/** The policy in force (the default until one is saved). */
+	async policy(): Promise<SecurityPolicy> {
+		if (this.#cached) return this.#cached;
+		const rec = await this.#db.settings.get(POLICY_KEY);
+		this.#cached = rec ? parsePolicy(rec.value) : structuredClone(DEFAULT_POLICY);
+		return this.#cached;
+	}
+
+	/** Saves a policy (validated); listeners hear about it. */
+	async setPolicy(policy: SecurityPolicy): Promise<SecurityPolicy> {
+		const valid = securityPolicySchema.parse(policy);
+		await this.#db.settings.put({ key: POLICY_KEY, value: valid });
+		this.#cached = valid;
+		for (const l of this.#listeners) l(valid);
+		return valid;
+	}
+
+	/** Back to the default policy. */
+	resetPolicy(): Promise<SecurityPolicy> {
+		return this.setPolicy(structuredClone(DEFAULT_POLICY));
+	}
+
+	/** Called with the new policy after each change; returns an unsubscribe function. */
+	onPolicyChange(listener: (p: SecurityPolicy) => void): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	/** What the guard would do to these messages under the current policy (nothing is sent). */
+	async preview(messages: readonly ChatMessage[]): Promise<GuardReport> {
+		return guardMessages(messages, await this.policy());
+	}
+
+	/** Scans one text (editor diagnostics). */
+	scan(text: string, options?: ScanOptions): ScanResult {
+		return scanText(text, options);
+	}
+
+	/** Scans every prompt and dataset of the library; only fields with findings are listed. */
+	async scanLibrary(options?: ScanOptions): Promise<LibraryFieldFindings[]> {
+		const [prompts, datasets] = await Promise.all([
+			this.#db.prompts.filter((p) => !p.deletedAt).toArray(),
+			this.#db.datasets.toArray()
+		]);
+		return scanLibraryItems(
+			prompts,
+			datasets as unknown as { id: string; name: string; rows?: unknown }[],
+			options
+		);
+	}
+}
