@@ -1,5 +1,6 @@
 /** @module Wires the core services together over one database; the UI holds one instance. */
 import { EventBus, type DomainEvents } from './events';
+import { allowAllWrites, type WriteGuard } from './model/write-guard';
 import { LibraryService } from './library/library-service';
 import { createDatabase, type OpenDatabaseOptions, type PromptloomDb } from './store/db';
 import { guardStorage } from './store/storage-errors';
@@ -120,7 +121,16 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	db.on('blocked', () => options.onBlocked?.());
 	await guardStorage('open the local database', () => db.open());
 	const events = new EventBus<DomainEvents>();
-	const library = new LibraryService({ db, events, author: options.author, now: options.now });
+	// Set once collaboration is up (below): the current role decides what may change.
+	let canEdit: WriteGuard = allowAllWrites;
+	const writeGuard: WriteGuard = (what) => canEdit(what);
+	const library = new LibraryService({
+		db,
+		events,
+		author: options.author,
+		now: options.now,
+		writeGuard
+	});
 	const search = new FullTextIndex();
 	// Large libraries open at once; text search completes in the background.
 	const searchIndexed = search.rebuildInBackground(
@@ -136,6 +146,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	const backup: BackupApi = {
 		exportText: async (format) => serializeLibrary(await exportLibrary(db), format),
 		importFile: async (file, mode) => {
+			writeGuard('import a library');
 			const summary = await importLibrary(db, file, { mode });
 			library.undoStack.clear();
 			// After a replace the file is the whole library: index it without reading it back.
@@ -152,6 +163,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		library,
 		events,
 		author: options.author,
+		writeGuard,
 		vcs: new VcsService({ store: new DexieVcsStore(db), now: options.now })
 	});
 	const providers = new AppProviderRegistry({ db, now: options.now });
@@ -203,6 +215,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		now: options.now
 	});
 	await collab.init();
+	canEdit = (what) => collab.assertCanEdit(what);
 	actor = () => collab.actor();
 	const auditRecorder = new AuditRecorder({
 		db,
