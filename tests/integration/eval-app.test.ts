@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestCore } from '../support/core';
 import { startMockLlm, type MockLlmServer } from '../support/mock-llm/server';
 import type { AppCore } from '../../src/lib/core/app-core';
-import { EvalService, type EvalPlan } from '../../src/lib/core/eval-app/index';
+import { EvalService, type EvalPlan } from '../../src/lib/core/eval/index';
 import type { EvalResult, RunProgress } from '../../src/lib/core/eval/index';
 import { NodeJsSandbox } from '../../src/lib/core/eval/sandbox/js-sandbox.node.ts';
 import { createNodeRenderer } from '../../src/lib/core/template/renderer.node.ts';

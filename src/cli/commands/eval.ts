@@ -16,7 +16,7 @@ import {
 import { parseProviderId } from '../../lib/core/eval/provider-id';
 import { NodeJsSandbox } from '../../lib/core/eval/sandbox/js-sandbox.node.ts';
 import type { EvalMessage, ModelCall, RenderCase } from '../../lib/core/eval/types';
-import { chatForEval } from '../../lib/core/eval-app/model-call';
+import { chatForEval } from '../../lib/core/eval/run/model-call';
 import { isPromptloomError } from '../../lib/core/model/errors';
 import {
 	createProvider,

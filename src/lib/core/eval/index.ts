@@ -1,4 +1,7 @@
-/** @module Public API of the evaluation core (browser-safe; the Node sandbox is in `sandbox/js-sandbox.node.ts`). */
+/**
+ * @module Public API of evaluation: datasets, plans, runs, scorers, statistics, promptfoo configs,
+ * and the app's evaluation service over Dexie (the Node scorer sandbox is `sandbox/js-sandbox.node.ts`).
+ */
 export type {
 	Embed,
 	EvalMessage,
@@ -93,3 +96,55 @@ export type {
 	PromptfooTest
 } from './promptfoo/config';
 export { parseExpectedShorthand } from './promptfoo/expected';
+// The app side: Dexie stores, datasets, plans, the evaluation service, promptfoo import.
+export { DexieResponseCache, DexieRunStore } from './run/stores.dexie';
+export {
+	DatasetRepository,
+	datasetFromRecord,
+	formatOfFileName,
+	type DatasetSummary,
+	type StoredDataset
+} from './dataset/repo.dexie';
+export {
+	modelRefOf,
+	planCases,
+	planRows,
+	validatePlan,
+	type EvalPlan,
+	type EvalVariant,
+	type PlanModel,
+	type VariantSource
+} from './plan/plan';
+export { renderCaseFor, variantRequest } from './plan/render-case';
+export { modelCallFromRegistry } from './run/model-call';
+export { estimatePlan, priceOf, type PlanEstimate } from './plan/estimate';
+export {
+	buildVariant,
+	libraryIncludeResolver,
+	listVariantChoices,
+	type VariantChoice
+} from './plan/variants';
+export {
+	EvalService,
+	type EvalServiceOptions,
+	type RunView,
+	type StoredRun,
+	type VersionScoreSummary
+} from './eval-service';
+export {
+	EVAL_DRAFT_KEY,
+	clearEvalDraft,
+	loadEvalDraft,
+	saveEvalDraft,
+	type EvalDraft
+} from './plan/draft';
+export { findConfigFile, type PickedFile } from './promptfoo/files';
+export {
+	applyPromptfooImport,
+	modelSpecOfProvider,
+	previewPromptfooImport,
+	promptfooImportDeps,
+	type PromptfooImportDeps,
+	type PromptfooImportPreview,
+	type PromptfooImportResult
+} from './promptfoo/import';

@@ -1,6 +1,6 @@
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
-import { inProcessRenderer } from '../eval-app/in-process-renderer';
+import { inProcessRenderer } from '../eval/run/in-process-renderer';
 import { PromptloomError } from '../model/errors';
 import type { ProviderRegistry } from '../providers/registry';
 import { createDatabase } from '../store/db';

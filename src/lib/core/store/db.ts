@@ -21,7 +21,7 @@ export interface DatasetRecord {
 	[key: string]: unknown;
 }
 
-/** Evaluation records as stored; their full schema belongs to `core/eval` and `core/eval-app`. */
+/** Evaluation records as stored; their full schema belongs to `core/eval`. */
 export interface EvalRunRecord {
 	id: string;
 	createdAt: number;

@@ -1,10 +1,10 @@
 /** @module Dexie-backed RunStore and ResponseCache for evaluation runs in the app. */
-import type { EvalResult, EvalRun } from '../eval/run/types';
-import type { ResponseCache } from '../eval/run/cache';
-import type { RunStore } from '../eval/run/store';
-import type { ModelCallResponse } from '../eval/types';
-import type { EvalResultRecord, EvalRunRecord, PromptloomDb } from '../store/db';
-import { guardStorage } from '../store/storage-errors';
+import type { EvalResult, EvalRun } from './types';
+import type { ResponseCache } from './cache';
+import type { RunStore } from './store';
+import type { ModelCallResponse } from '../types';
+import type { EvalResultRecord, EvalRunRecord, PromptloomDb } from '../../store/db';
+import { guardStorage } from '../../store/storage-errors';
 
 /** Runs and results in IndexedDB; every `saveResult` is committed before the case counts as done. */
 export class DexieRunStore implements RunStore {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EVAL_DRAFT_KEY, clearEvalDraft, loadEvalDraft, saveEvalDraft } from './eval-draft';
-import type { SettingRecord } from '../store/db';
+import { EVAL_DRAFT_KEY, clearEvalDraft, loadEvalDraft, saveEvalDraft } from './draft';
+import type { SettingRecord } from '../../store/db';
 
 function memorySettings() {
 	const m = new Map<string, SettingRecord>();

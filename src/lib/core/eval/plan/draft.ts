@@ -1,9 +1,9 @@
 /** @module A prefilled "new evaluation" form (e.g. from a promptfoo import), kept in the settings table. */
-import { z } from '../model/zod';
-import { prepareAssertions, validateAssertions } from '../eval/scorers/registry';
-import type { Assertion } from '../eval/scorers/types';
-import { PromptloomError } from '../model/errors';
-import type { SettingRecord } from '../store/db';
+import { z } from '../../model/zod';
+import { prepareAssertions, validateAssertions } from '../scorers/registry';
+import type { Assertion } from '../scorers/types';
+import { PromptloomError } from '../../model/errors';
+import type { SettingRecord } from '../../store/db';
 import type { PlanModel } from './plan';
 
 /** The settings key holding the one pending draft. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestCore } from '../../../../tests/support/core';
-import type { AppCore } from '../app-core';
-import { parseDatasetFile } from '../eval/dataset/parse';
+import { openTestCore } from '../../../../../tests/support/core';
+import type { AppCore } from '../../app-core';
+import { parseDatasetFile } from '../dataset/parse';
 import { planCases, validatePlan, type EvalPlan } from './plan';
 
 let core: AppCore;

@@ -1,8 +1,8 @@
 /** @module A Renderer that renders in the calling thread (Node, tests); the app uses the worker renderer. */
-import type { Renderer } from '../template/renderer';
+import type { Renderer } from '../../template/renderer';
 
 /** The engine is imported on first render, so bundles that only reference this module stay small. */
-let engine: Promise<typeof import('../template/render')> | undefined;
+let engine: Promise<typeof import('../../template/render')> | undefined;
 
 /** Renders with the engine's own step, depth and time budgets, without a worker. */
 export function inProcessRenderer(): Renderer {
@@ -10,7 +10,7 @@ export function inProcessRenderer(): Renderer {
 	return {
 		async render(req) {
 			if (disposed) throw new Error('the renderer was disposed');
-			engine ??= import('../template/render').catch((e: unknown) => {
+			engine ??= import('../../template/render').catch((e: unknown) => {
 				engine = undefined;
 				throw e;
 			});

@@ -3,7 +3,7 @@
  * the config, and reading `file://` references by base name.
  */
 import { parseDocument } from 'yaml';
-import { PromptloomError } from '../model/errors';
+import { PromptloomError } from '../../model/errors';
 
 /** A file the user selected, already read as text. */
 export interface PickedFile {

@@ -1,16 +1,16 @@
 /** @module What an app evaluation runs: prompt variants × a pinned dataset × models × assertions. */
-import { rowInputs } from '../eval/dataset/edit';
-import type { Dataset } from '../eval/dataset/types';
-import { expandCases } from '../eval/run/cases';
-import type { ProviderLimits } from '../eval/run/rate-limiter';
-import type { EvalCase, EvalRowInput } from '../eval/run/types';
-import { validateAssertions } from '../eval/scorers/registry';
-import type { Assertion } from '../eval/scorers/types';
-import type { ModelRef } from '../eval/types';
-import { PromptloomError } from '../model/errors';
-import type { ChatMessage, TemplateOptions } from '../model/prompt';
-import { parseModelSpec } from '../providers/model-spec';
-import type { ResolvedIncludes } from '../template/types';
+import { rowInputs } from '../dataset/edit';
+import type { Dataset } from '../dataset/types';
+import { expandCases } from '../run/cases';
+import type { ProviderLimits } from '../run/rate-limiter';
+import type { EvalCase, EvalRowInput } from '../run/types';
+import { validateAssertions } from '../scorers/registry';
+import type { Assertion } from '../scorers/types';
+import type { ModelRef } from '../types';
+import { PromptloomError } from '../../model/errors';
+import type { ChatMessage, TemplateOptions } from '../../model/prompt';
+import { parseModelSpec } from '../../providers/model-spec';
+import type { ResolvedIncludes } from '../../template/types';
 
 /** The template of one prompt variant, frozen when the run is created. */
 export interface VariantSource {

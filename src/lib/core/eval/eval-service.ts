@@ -1,12 +1,12 @@
 /** @module The app's evaluation service: datasets, cost estimates, runs (start, cancel, resume), review. */
-import { loadEvalDraft, type EvalDraft } from './eval-draft';
-import { applyHumanScore } from '../eval/aggregates';
-import { emptyProgress, runEval } from '../eval/run/runner';
-import type { EvalResult, EvalRun, RunProgress, RunStatus } from '../eval/run/types';
-import type { JsSandbox } from '../eval/sandbox/js-sandbox';
-import type { HumanScoreInput } from '../eval/scorers/human';
-import { prepareAssertions } from '../eval/scorers/registry';
-import type { Assertion } from '../eval/scorers/types';
+import { loadEvalDraft, type EvalDraft } from './plan/draft';
+import { applyHumanScore } from './aggregates';
+import { emptyProgress, runEval } from './run/runner';
+import type { EvalResult, EvalRun, RunProgress, RunStatus } from './run/types';
+import type { JsSandbox } from './sandbox/js-sandbox';
+import type { HumanScoreInput } from './scorers/human';
+import { prepareAssertions } from './scorers/registry';
+import type { Assertion } from './scorers/types';
 import type { LibraryService } from '../library/library-service';
 import { PromptloomError } from '../model/errors';
 import type { ProviderRegistry } from '../providers/registry';
@@ -16,14 +16,14 @@ import { guardStorage } from '../store/storage-errors';
 import type { Renderer } from '../template/renderer';
 import type { FewShotSet } from '../template/types';
 import type { PromptVcs } from '../vcs/prompt-vcs';
-import { DatasetRepository } from './dataset-repo';
-import { DexieResponseCache, DexieRunStore } from './dexie-stores';
-import { estimatePlan, type PlanEstimate } from './estimate';
-import { modelCallFromRegistry } from './model-call';
-import { modelRefOf, planCases, validatePlan, type EvalPlan } from './plan';
-import { renderCaseFor } from './render-case';
-import { buildVariant, listVariantChoices, type VariantChoice } from './variants';
-import type { EvalVariant } from './plan';
+import { DatasetRepository } from './dataset/repo.dexie';
+import { DexieResponseCache, DexieRunStore } from './run/stores.dexie';
+import { estimatePlan, type PlanEstimate } from './plan/estimate';
+import { modelCallFromRegistry } from './run/model-call';
+import { modelRefOf, planCases, validatePlan, type EvalPlan } from './plan/plan';
+import { renderCaseFor } from './plan/render-case';
+import { buildVariant, listVariantChoices, type VariantChoice } from './plan/variants';
+import type { EvalVariant } from './plan/plan';
 
 /** A run as stored: the runner's record plus its name and the plan needed to resume it. */
 export interface StoredRun extends EvalRun {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inProcessRenderer } from './in-process-renderer';
+import { inProcessRenderer } from '../run/in-process-renderer';
 import type { EvalVariant } from './plan';
 import { renderCaseFor } from './render-case';
 

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTestCore } from '../../../../tests/support/core';
-import { startMockLlm, type MockLlmServer } from '../../../../tests/support/mock-llm/server';
-import type { AppCore } from '../app-core';
-import { parseDatasetFile } from '../eval/dataset/parse';
-import { DEFAULT_PRICES, type PriceTable } from '../providers/prices';
+import { openTestCore } from '../../../../../tests/support/core';
+import { startMockLlm, type MockLlmServer } from '../../../../../tests/support/mock-llm/server';
+import type { AppCore } from '../../app-core';
+import { parseDatasetFile } from '../dataset/parse';
+import { DEFAULT_PRICES, type PriceTable } from '../../providers/prices';
 import type { EvalPlan } from './plan';
 
 let core: AppCore;

@@ -1,8 +1,8 @@
 /** @module RenderCase for app runs: renders each variant's frozen template with the safe engine. */
-import type { EvalMessage, RenderCase } from '../eval/types';
-import { PromptloomError } from '../model/errors';
-import type { Renderer } from '../template/renderer';
-import type { FewShotSet, RenderRequest } from '../template/types';
+import type { EvalMessage, RenderCase } from '../types';
+import { PromptloomError } from '../../model/errors';
+import type { Renderer } from '../../template/renderer';
+import type { FewShotSet, RenderRequest } from '../../template/types';
 import type { EvalVariant } from './plan';
 
 /** The render request of a variant with a row's variables. */

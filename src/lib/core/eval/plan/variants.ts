@@ -1,12 +1,12 @@
 /** @module Prompt versions (or a working copy) as evaluation variants, with includes resolved. */
-import { canonicalJson, sha256Hex } from '../eval/run/hash';
-import type { LibraryService } from '../library/library-service';
-import { PromptloomError } from '../model/errors';
-import { promptText, type Prompt, type PromptContent } from '../model/prompt';
-import type { Version } from '../model/version';
-import { resolveIncludes } from '../template/includes';
-import type { IncludeResolver } from '../template/types';
-import type { PromptVcs } from '../vcs/prompt-vcs';
+import { canonicalJson, sha256Hex } from '../run/hash';
+import type { LibraryService } from '../../library/library-service';
+import { PromptloomError } from '../../model/errors';
+import { promptText, type Prompt, type PromptContent } from '../../model/prompt';
+import type { Version } from '../../model/version';
+import { resolveIncludes } from '../../template/includes';
+import type { IncludeResolver } from '../../template/types';
+import type { PromptVcs } from '../../vcs/prompt-vcs';
 import type { EvalVariant, VariantSource } from './plan';
 
 /** What the variant picker lists for one prompt. */

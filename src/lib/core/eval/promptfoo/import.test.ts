@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestCore } from '../../../../tests/support/core';
-import type { AppCore } from '../app-core';
-import { isPromptloomError } from '../model/errors';
-import { loadEvalDraft } from './eval-draft';
-import type { EvalPlan } from './plan';
+import { openTestCore } from '../../../../../tests/support/core';
+import type { AppCore } from '../../app-core';
+import { isPromptloomError } from '../../model/errors';
+import { loadEvalDraft } from '../plan/draft';
+import type { EvalPlan } from '../plan/plan';
 import {
 	applyPromptfooImport,
 	modelSpecOfProvider,
 	previewPromptfooImport,
 	promptfooImportDeps
-} from './promptfoo-import';
-import type { PickedFile } from './promptfoo-files';
+} from './import';
+import type { PickedFile } from './files';
 
 let core: AppCore;
 beforeEach(async () => {

@@ -1,9 +1,9 @@
 /** @module Cost estimate of a plan before it runs: rendered prompts tokenized × the price table. */
-import { estimateCasesCost, type CostEstimate } from '../eval/run/estimate';
-import type { RenderCase } from '../eval/types';
-import type { ChatMessage } from '../providers/types';
-import { countChatTokens, loadTokenizer } from '../providers/tokens';
-import { DEFAULT_PRICES, findPrice, type PriceTable } from '../providers/prices';
+import { estimateCasesCost, type CostEstimate } from '../run/estimate';
+import type { RenderCase } from '../types';
+import type { ChatMessage } from '../../providers/types';
+import { countChatTokens, loadTokenizer } from '../../providers/tokens';
+import { DEFAULT_PRICES, findPrice, type PriceTable } from '../../providers/prices';
 import { planCases, type EvalPlan } from './plan';
 
 export type PlanEstimate = CostEstimate & { renderErrors: number };

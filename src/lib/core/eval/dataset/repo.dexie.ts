@@ -1,14 +1,14 @@
 /** @module Datasets in the library's `datasets` table: import, validated reads, edits, delete. */
-import { z } from '../model/zod';
+import { z } from '../../model/zod';
 import {
 	parseDatasetFile,
 	type DatasetFormat,
 	type ParseDatasetOptions
-} from '../eval/dataset/parse';
-import type { Dataset } from '../eval/dataset/types';
-import { PromptloomError } from '../model/errors';
-import type { DatasetRecord, PromptloomDb } from '../store/db';
-import { guardStorage } from '../store/storage-errors';
+} from './parse';
+import type { Dataset } from './types';
+import { PromptloomError } from '../../model/errors';
+import type { DatasetRecord, PromptloomDb } from '../../store/db';
+import { guardStorage } from '../../store/storage-errors';
 
 const datasetSchema = z.object({
 	id: z.string().min(1),

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestCore } from '../../../../tests/support/core';
-import type { AppCore } from '../app-core';
-import { DatasetImportError } from '../eval/dataset/parse';
-import { addColumn, setCell } from '../eval/dataset/edit';
-import { datasetFromRecord, formatOfFileName } from './dataset-repo';
+import { openTestCore } from '../../../../../tests/support/core';
+import type { AppCore } from '../../app-core';
+import { DatasetImportError } from './parse';
+import { addColumn, setCell } from './edit';
+import { datasetFromRecord, formatOfFileName } from './repo.dexie';
 
 let core: AppCore;
 beforeEach(async () => {

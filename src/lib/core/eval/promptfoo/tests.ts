@@ -3,10 +3,10 @@
  * assertions shared by every test become scorers, and one per-test assertion value becomes the
  * expected column.
  */
-import { canonicalJson } from '../eval/run/hash';
-import type { EvalRowInput } from '../eval/run/types';
-import type { Assertion } from '../eval/scorers/types';
-import { EXPECTED_COLUMN_NAMES, type Dataset, type DatasetColumn } from '../eval/dataset/types';
+import { canonicalJson } from '../run/hash';
+import type { EvalRowInput } from '../run/types';
+import type { Assertion } from '../scorers/types';
+import { EXPECTED_COLUMN_NAMES, type Dataset, type DatasetColumn } from '../dataset/types';
 
 export interface MappedTests {
 	columns: DatasetColumn[];

@@ -1,8 +1,8 @@
 /** @module ModelCall over the app's configured providers (ProviderRegistry). */
-import type { ModelCall, ModelCallRequest, ModelCallResponse } from '../eval/types';
-import { PromptloomError } from '../model/errors';
-import type { ChatMessage, ChatRole, LlmProvider } from '../providers/types';
-import type { ProviderRegistry } from '../providers/registry';
+import type { ModelCall, ModelCallRequest, ModelCallResponse } from '../types';
+import { PromptloomError } from '../../model/errors';
+import type { ChatMessage, ChatRole, LlmProvider } from '../../providers/types';
+import type { ProviderRegistry } from '../../providers/registry';
 
 const ROLES: readonly string[] = ['system', 'user', 'assistant'];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isPromptloomError } from '../model/errors';
-import { baseName, fileReferences, findConfigFile, pickedFileReader } from './promptfoo-files';
+import { isPromptloomError } from '../../model/errors';
+import { baseName, fileReferences, findConfigFile, pickedFileReader } from './files';
 
 const f = (name: string, text = '') => ({ name, text });
 const CONFIG = 'prompts: [hi]\nproviders: [openai:gpt-4o-mini]\n';

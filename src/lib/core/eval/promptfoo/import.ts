@@ -2,25 +2,25 @@
  * @module Imports a promptfoo config into the app: prompts in the library, a dataset from its tests,
  * and a prefilled evaluation draft (models and scorers); all of it or nothing.
  */
-import type { Dataset } from '../eval/dataset/types';
+import type { Dataset } from '../dataset/types';
 import {
 	parsePromptfooConfig,
 	promptfooRows,
 	type PromptfooConfig,
 	type PromptfooPrompt
-} from '../eval/promptfoo/config';
-import { parseProviderId } from '../eval/provider-id';
-import { prepareAssertions } from '../eval/scorers/registry';
-import type { Assertion } from '../eval/scorers/types';
-import type { LibraryService } from '../library/library-service';
-import { PromptloomError } from '../model/errors';
-import { slugify } from '../model/ids';
-import { ROLES, type ChatMessage, type ModelConfig, type Prompt } from '../model/prompt';
-import { parseModelSpec } from '../providers/model-spec';
-import type { ProviderRegistry } from '../providers/registry';
-import type { DatasetRepository } from './dataset-repo';
-import { saveEvalDraft, type EvalDraft, type SettingsTable } from './eval-draft';
-import { validatePlan, type EvalPlan, type PlanModel } from './plan';
+} from './config';
+import { parseProviderId } from '../provider-id';
+import { prepareAssertions } from '../scorers/registry';
+import type { Assertion } from '../scorers/types';
+import type { LibraryService } from '../../library/library-service';
+import { PromptloomError } from '../../model/errors';
+import { slugify } from '../../model/ids';
+import { ROLES, type ChatMessage, type ModelConfig, type Prompt } from '../../model/prompt';
+import { parseModelSpec } from '../../providers/model-spec';
+import type { ProviderRegistry } from '../../providers/registry';
+import type { DatasetRepository } from '../dataset/repo.dexie';
+import { saveEvalDraft, type EvalDraft, type SettingsTable } from '../plan/draft';
+import { validatePlan, type EvalPlan, type PlanModel } from '../plan/plan';
 import {
 	baseName,
 	findConfigFile,
@@ -28,8 +28,8 @@ import {
 	missingFiles,
 	pickedFileReader,
 	type PickedFile
-} from './promptfoo-files';
-import { mapPromptfooTests } from './promptfoo-tests';
+} from './files';
+import { mapPromptfooTests } from './tests';
 
 /** The services an import writes through. */
 export interface PromptfooImportDeps {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapPromptfooTests } from './promptfoo-tests';
+import { mapPromptfooTests } from './tests';
 
 describe('mapPromptfooTests', () => {
 	it('keeps assertions every test shares as scorers, with their values', () => {
