@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_TOKEN_TTL_SECONDS, ROLES, createToken, isRole } from './auth/token';
+import { APIKEY_USAGE, runApiKeyCli } from './api/keys-cli';
 import { enrollFromCli } from './collab/registry';
 import { jsonLineLogger } from './logger';
 import { startRelay } from './relay';
@@ -15,7 +16,7 @@ export const RELAY_USAGE = `Usage:
       subprotocols "promptloom" and "token.<token>" (?token=<token> still works for old clients).
   promptloom relay token --data <dir> --workspace <id> --role <${ROLES.join('|')}> [--user <name>] [--ttl <seconds>]
       Prints a signed access token (default lifetime ${DEFAULT_TOKEN_TTL_SECONDS} s) and nothing else.
-`;
+${APIKEY_USAGE}`;
 
 export interface RelayCliIO {
 	stdout: (text: string) => void;
@@ -119,6 +120,7 @@ async function runServer(args: string[], io: RelayCliIO): Promise<number> {
 /** Runs `relay ...` arguments; returns the exit code (2 for bad arguments, after printing usage). */
 export async function runRelayCli(args: string[], io: RelayCliIO): Promise<number> {
 	try {
+		if (args[0] === 'apikey') return await runApiKeyCli(args.slice(1), io);
 		return args[0] === 'token' ? await runToken(args.slice(1), io) : await runServer(args, io);
 	} catch (e) {
 		if (e instanceof UsageError) {

@@ -9,6 +9,7 @@ import { resolveRelayConfig, type RelayConfig } from './config';
 import { Connection, type RelayCounters } from './connection';
 import { addBatchRoute } from './http/batch';
 import { RelayCollab, addCollabRoutes } from './collab';
+import { startApi, type ApiConfig } from './api';
 import { Router, sendJson } from './http/router';
 import { redactingLogger, silentLogger, type RelayLogger } from './logger';
 import { CLOSE } from './protocol';
@@ -30,6 +31,8 @@ export interface StartRelayOptions {
 	routes?: (router: Router, context: RelayContext) => void;
 	/** Wraps the LevelDB store (tests use it to delay or fail writes). */
 	wrapStore?: (store: RoomStore) => RoomStore;
+	/** Overrides of the HTTP API's limits (`api/config.ts`). */
+	api?: Partial<ApiConfig>;
 }
 
 /** What route modules may use. */
@@ -99,6 +102,16 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 	const access = new AccessControl(collab.registry, logger);
 	addBatchRoute(router, { secret, config, store, rooms, access: (claims) => access.check(claims) });
 	addCollabRoutes(router, { secret, config, collab });
+	const api = startApi(router, {
+		dataDir: options.dataDir,
+		secret,
+		relayConfig: config,
+		rooms,
+		store,
+		collab,
+		logger,
+		config: options.api
+	});
 	options.routes?.(router, { secret, config, store, rooms, logger });
 
 	const server = createServer((req, res) => void router.handle(req, res));
@@ -246,6 +259,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 					)
 				);
 				await serverClosed;
+				await api.close();
 				await rooms.settle();
 				await store.close();
 				logger.info('relay closed');

@@ -128,10 +128,11 @@ export class Router {
 		const url = new URL(req.url ?? '/', 'http://relay.invalid');
 		// Bearer tokens, no cookies: any origin (the app) may call the relay's API.
 		res.setHeader('access-control-allow-origin', '*');
+		res.setHeader('access-control-expose-headers', 'etag, retry-after');
 		if (req.method === 'OPTIONS') {
 			res.writeHead(204, {
-				'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
-				'access-control-allow-headers': 'authorization, content-type',
+				'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+				'access-control-allow-headers': 'authorization, content-type, if-none-match',
 				'access-control-max-age': '600'
 			});
 			res.end();

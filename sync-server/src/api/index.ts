@@ -1,0 +1,73 @@
+/**
+ * @module The relay's HTTP API: API keys (`keys.ts`, owner routes and CLI), `/v1` prompt routes,
+ * Langfuse-compatible prompt endpoints, all reading and writing the workspaces' stored Yjs
+ * documents through one {@link PromptService}.
+ */
+import type { RelayCollab } from '../collab/service';
+import type { RelayConfig } from '../config';
+import type { Router } from '../http/router';
+import type { RelayLogger } from '../logger';
+import type { RoomRegistry } from '../rooms/registry';
+import type { RoomStore } from '../rooms/store';
+import { RateLimiter } from './auth';
+import { resolveApiConfig, type ApiConfig } from './config';
+import type { ApiContext } from './context';
+import { ApiKeyStore } from './keys';
+import { addKeyRoutes } from './keys-routes';
+import { addLangfuseRoutes } from './langfuse-routes';
+import { PromptService } from './prompts';
+import { addV1Routes } from './v1-routes';
+
+export type { ApiConfig } from './config';
+export { DEFAULT_API_CONFIG } from './config';
+export { ApiKeyStore } from './keys';
+
+export interface StartApiOptions {
+	dataDir: string;
+	secret: Uint8Array;
+	relayConfig: RelayConfig;
+	rooms: RoomRegistry;
+	store: RoomStore;
+	collab: RelayCollab;
+	logger: RelayLogger;
+	config?: Partial<ApiConfig>;
+}
+
+export interface ApiHandle {
+	context: ApiContext;
+	/** Lets go of the documents the API holds open (call before the rooms are closed). */
+	close(): Promise<void>;
+}
+
+/** Registers the API's routes on `router`. */
+export function startApi(router: Router, o: StartApiOptions): ApiHandle {
+	const config = resolveApiConfig(o.config);
+	const keys = new ApiKeyStore(o.dataDir, {
+		recheckMs: config.keyRecheckMs,
+		usageFlushMs: config.keyUsageFlushMs
+	});
+	keys.startUsageFlush();
+	const prompts = new PromptService({ rooms: o.rooms, store: o.store, collab: o.collab, config });
+	const context: ApiContext = {
+		prompts,
+		keys,
+		limiter: new RateLimiter(config.rateLimitPerMinute, config.rateLimitBurst),
+		collab: o.collab,
+		secret: o.secret,
+		relayConfig: o.relayConfig,
+		config,
+		maxBodyBytes: o.relayConfig.maxHttpBodyBytes
+	};
+	addKeyRoutes(router, context);
+	addV1Routes(router, context);
+	addLangfuseRoutes(router, context);
+	return {
+		context,
+		async close() {
+			await prompts.close();
+			await keys
+				.close()
+				.catch((e: unknown) => o.logger.warn('writing API key usage failed', { error: String(e) }));
+		}
+	};
+}
