@@ -32,6 +32,14 @@ import { progressReporter, waitingReporter } from '../eval/progress';
 import { resultsJson, summaryTable } from '../eval/report';
 import { unreadableReason } from '../prompt-files';
 import type { CliCommand, CliIO } from '../types';
+import {
+	GuardTally,
+	guardForCli,
+	loadCliPolicy,
+	POLICY_OPTIONS,
+	policyUsage,
+	PolicyOptionError
+} from '../security-policy';
 
 /**
  * Where cached answers live: `$PROMPTLOOM_CACHE_DIR`, else `$XDG_CACHE_HOME/promptloom/eval`,
@@ -67,6 +75,7 @@ Options:
   --max-concurrency <n>    Model calls in flight at once (default 4)
   --no-cache               Neither read nor write cached answers: call the models again
   --timeout <seconds>      Give up on a model call after this long (per attempt; default 120)
+${policyUsage(27)}
   -h, --help               Show this help
 
 Config keys: description, prompts (inline strings, file:// paths, lists, {id, label, raw}),
@@ -117,7 +126,8 @@ function providerFor(
 function buildModelCall(
 	config: PromptfooConfig,
 	env: CliIO['env'],
-	timeoutMs: number | undefined
+	timeoutMs: number | undefined,
+	guard: (p: LlmProvider) => LlmProvider = (p) => p
 ): ModelCall {
 	const byKey = new Map<string, LlmProvider>();
 	const seen = new Map<string, PromptfooProvider>();
@@ -129,7 +139,7 @@ function buildModelCall(
 				`providers "${prev.label}" and "${p.label}" use the same model ${key} with different settings; this is not supported`
 			);
 		seen.set(key, p);
-		byKey.set(key, providerFor(p, env, timeoutMs));
+		byKey.set(key, guard(providerFor(p, env, timeoutMs)));
 	}
 	return async (req) => {
 		const key = `${req.provider}:${req.model}`;
@@ -137,7 +147,7 @@ function buildModelCall(
 		if (!provider) {
 			// A judge on the same service as a configured provider shares its base URL and key.
 			const sibling = config.providers.find((p) => p.provider === req.provider);
-			provider = providerFor(sibling ?? { provider: req.provider }, env, timeoutMs);
+			provider = guard(providerFor(sibling ?? { provider: req.provider }, env, timeoutMs));
 			byKey.set(key, provider);
 		}
 		return chatForEval(provider, req.model, req.messages as ChatMessage[], req);
@@ -196,7 +206,8 @@ export const evalCommand: CliCommand = {
 					output: { type: 'string', short: 'o' },
 					'max-concurrency': { type: 'string', short: 'j' },
 					'no-cache': { type: 'boolean', default: false },
-					timeout: { type: 'string' }
+					timeout: { type: 'string' },
+					...POLICY_OPTIONS
 				}
 			});
 		} catch (e) {
@@ -226,12 +237,17 @@ export const evalCommand: CliCommand = {
 		const configPath = resolve(io.cwd, positionals[0]);
 		let config: PromptfooConfig;
 		let callModel: ModelCall;
+		const tally = new GuardTally();
 		try {
 			config = await loadConfig(configPath);
 			for (const p of config.providers) parseProviderId(p.id);
-			callModel = buildModelCall(config, io.env, timeoutSec && timeoutSec * 1000);
+			// PII and secrets are redacted (as the policy says) before prompts leave the machine.
+			const policy = await loadCliPolicy(io, values);
+			callModel = buildModelCall(config, io.env, timeoutSec && timeoutSec * 1000, (p) =>
+				guardForCli(p, policy, io, (r) => tally.add(r))
+			);
 		} catch (e) {
-			if (e instanceof UsageError || isPromptloomError(e)) {
+			if (e instanceof UsageError || e instanceof PolicyOptionError || isPromptloomError(e)) {
 				io.stderr(`promptloom eval: ${(e as Error).message}\n`);
 				return 2;
 			}
@@ -280,6 +296,7 @@ export const evalCommand: CliCommand = {
 			progress.end();
 			for (const r of results.filter((x) => x.error !== null).slice(0, 5))
 				io.stderr(`error: ${r.rowId} × ${r.modelLabel}: ${r.error}\n`);
+			if (tally.redacted > 0) io.stderr(tally.line());
 			io.stdout(summaryTable(config, results, run));
 			if (outputPath) {
 				const out = outputPath;

@@ -8,6 +8,13 @@ import { createNodeRenderer } from '../../lib/core/template/renderer.node.ts';
 import type { CliCommand } from '../types';
 import { InputError, parseChatFile, readText, readVars } from '../prompt-files';
 import { waitingReporter } from '../eval/progress';
+import {
+	GuardTally,
+	guardForCli,
+	loadCliPolicy,
+	POLICY_OPTIONS,
+	policyUsage
+} from '../security-policy';
 
 const USAGE = `Usage: promptloom run <prompt-file> --model <provider:model> [options]
 
@@ -35,6 +42,7 @@ Options:
                        no answer has come, a line every 10 s on stderr says how long it has been
   --format text|json   text (default): stream the answer; json: print one JSON object
                        {output, model, usage, costUsd, latencyMs, finishReason} when done
+${policyUsage(23)}
   -h, --help           Show this help
 
 Trailer (stderr): "-- <provider>:<model> · <in> in / <out> out tokens · $<cost> · <ms> ms"
@@ -87,7 +95,8 @@ export const runCommand: CliCommand = {
 					temperature: { type: 'string' },
 					'max-tokens': { type: 'string' },
 					format: { type: 'string', default: 'text' },
-					timeout: { type: 'string' }
+					timeout: { type: 'string' },
+					...POLICY_OPTIONS
 				}
 			}));
 			if (positionals.length !== 1) throw new UsageError('expected one <prompt-file>');
@@ -110,12 +119,15 @@ export const runCommand: CliCommand = {
 		const json = values.format === 'json';
 		let provider;
 		let model;
+		const tally = new GuardTally();
 		try {
 			({ provider, model } = providerFromEnv(
 				spec,
 				io.env,
 				timeoutSec === undefined ? {} : { timeoutMs: timeoutSec * 1000 }
 			));
+			// PII and secrets are redacted (as the policy says) before the prompt leaves the machine.
+			provider = guardForCli(provider, await loadCliPolicy(io, values), io, (r) => tally.add(r));
 		} catch (e) {
 			io.stderr(`promptloom run: ${(e as Error).message}\n`);
 			return 2;
@@ -172,6 +184,7 @@ export const runCommand: CliCommand = {
 				if (streamed === '' && result.text !== '') io.stdout(result.text);
 				if (!result.text.endsWith('\n')) io.stdout('\n');
 			}
+			if (tally.redacted > 0) io.stderr(tally.line());
 			io.stderr(formatTrailer(spec, result));
 			return 0;
 		} catch (e) {
