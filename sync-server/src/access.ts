@@ -14,7 +14,7 @@ import {
 	type WorkspaceRecord
 } from './collab/registry';
 import type { RelayLogger } from './logger';
-import { CLOSE } from './protocol';
+import { CLOSE } from '../../src/lib/core/relay/protocol';
 
 /** An open socket as access control sees it (a `Connection`). */
 export interface GovernedConnection {

@@ -18,7 +18,7 @@ import {
 	MESSAGE_SYNC,
 	encodeRelayError,
 	type RelayErrorPayload
-} from './protocol';
+} from '../../src/lib/core/relay/protocol';
 import { onlyReviewMaps, readOnlyMessage, writeScope, type WriteScope } from './collab/roles';
 import type { Room, RoomMember } from './rooms/room';
 import { isNoopUpdate } from './rooms/update-check';

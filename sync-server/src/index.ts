@@ -22,8 +22,8 @@ export {
 	MESSAGE_SYNC,
 	decodeRelayError,
 	encodeRelayError
-} from './protocol';
-export type { RelayErrorCode, RelayErrorPayload } from './protocol';
+} from '../../src/lib/core/relay/protocol';
+export type { RelayErrorCode, RelayErrorPayload } from '../../src/lib/core/relay/protocol';
 export { jsonLineLogger, silentLogger } from './logger';
 export type { RelayLogger } from './logger';
 export { runRelayCli, RELAY_USAGE } from './cli';

@@ -12,7 +12,7 @@ import { RelayCollab, addCollabRoutes } from './collab';
 import { startApi, type ApiConfig } from './api';
 import { Router, sendJson } from './http/router';
 import { redactingLogger, silentLogger, type RelayLogger } from './logger';
-import { CLOSE } from './protocol';
+import { CLOSE } from '../../src/lib/core/relay/protocol';
 import { RoomRegistry } from './rooms/registry';
 import { openLeveldbStore, type RoomStore } from './rooms/store';
 import { admit, chooseSubprotocol, refuseUpgrade, type Admission } from './upgrade';

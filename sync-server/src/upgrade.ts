@@ -2,6 +2,7 @@
  * @module Admission of a WebSocket upgrade: room name, token, workspace and limits are all
  * checked on the HTTP request, so a refused client gets a plain HTTP status and never a socket.
  */
+import { RELAY_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX } from '../../src/lib/core/relay/protocol';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { isValidId, verifyToken, type TokenClaims } from './auth/token';
@@ -21,10 +22,7 @@ export interface Admission {
 export type AdmissionResult =
 	{ ok: true; admission: Admission } | { ok: false; status: number; error: string };
 
-/** The subprotocol the relay answers with: clients offer it beside `token.<token>`. */
-export const RELAY_SUBPROTOCOL = 'promptloom';
-/** Prefix of the subprotocol that carries the token: `token.<jwt>`. */
-export const TOKEN_SUBPROTOCOL_PREFIX = 'token.';
+export { RELAY_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX };
 
 /**
  * The token of an upgrade request, from (first match wins) a `token.<token>` entry of

@@ -9,7 +9,7 @@ import {
 import type { ReviewRequest } from '../../src/lib/core/collab/types';
 import { pairKey } from '../../src/lib/core/sync/ydoc-model';
 import { enrollFromCli, readRegistryFile } from '../../sync-server/src/collab/registry';
-import { CLOSE, type RelayErrorPayload } from '../../sync-server/src/protocol';
+import { CLOSE, type RelayErrorPayload } from '../../src/lib/core/relay/protocol';
 import {
 	allSynced,
 	collectRelayErrors,

@@ -4,7 +4,7 @@ import {
 	readRegistryFile,
 	writeRegistryFile
 } from '../../sync-server/src/collab/registry';
-import { CLOSE } from '../../sync-server/src/protocol';
+import { CLOSE } from '../../src/lib/core/relay/protocol';
 import {
 	allSynced,
 	collectRelayErrors,

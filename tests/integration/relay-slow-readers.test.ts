@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
-import { CLOSE } from '../../sync-server/src/protocol';
+import { CLOSE } from '../../src/lib/core/relay/protocol';
 import {
 	allSynced,
 	relayScope,

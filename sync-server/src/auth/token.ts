@@ -2,8 +2,9 @@
 import { SignJWT, errors, jwtVerify } from 'jose';
 import { loadOrCreateSecret } from './secret';
 
-export const ROLES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, isRole, type Role } from '../../../src/lib/core/relay/protocol';
+
+export { ROLES, isRole, type Role };
 
 /** What a verified token grants. */
 export interface TokenClaims {
@@ -26,10 +27,6 @@ export interface CreateTokenOptions {
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
-
-export function isRole(value: unknown): value is Role {
-	return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
 
 /** True when `id` may be a workspace or document id (letters, digits, `._:-`; no slash). */
 export function isValidId(id: string, maxLength: number): boolean {

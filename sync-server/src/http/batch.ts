@@ -8,6 +8,7 @@
  * document, what the caller lacks (everything when `sv` is omitted). Read-only for every role,
  * but only for members of a managed workspace (the same check as the WebSocket upgrade).
  */
+import type { BatchResponse } from '../../../src/lib/core/relay/protocol';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { isValidId, verifyToken, type TokenClaims } from '../auth/token';
@@ -92,6 +93,6 @@ export function addBatchRoute(router: Router, ctx: BatchContext): void {
 			}
 			out.push({ doc, update: Buffer.from(update).toString('base64') });
 		}
-		sendJson(res, 200, { workspace, docs: out });
+		sendJson(res, 200, { workspace, docs: out } satisfies BatchResponse);
 	});
 }

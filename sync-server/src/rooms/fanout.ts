@@ -5,7 +5,7 @@
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { MESSAGE_SYNC } from '../protocol';
+import { MESSAGE_SYNC } from '../../../src/lib/core/relay/protocol';
 
 /** A Yjs update the room's doc emitted, and the transaction origin (the sending member, if any). */
 export interface OriginUpdate {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { DEFAULT_RELAY_CONFIG } from '../config';
 import { silentLogger } from '../logger';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../protocol';
+import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../../../src/lib/core/relay/protocol';
 import { Room, type RoomMember } from './room';
 import type { RoomStore } from './store';
 

@@ -18,7 +18,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import type { RelayConfig } from '../config';
 import type { RelayLogger } from '../logger';
-import { CLOSE, MESSAGE_AWARENESS } from '../protocol';
+import { CLOSE, MESSAGE_AWARENESS } from '../../../src/lib/core/relay/protocol';
 import {
 	byOrigin,
 	encodeSyncUpdate,

@@ -1,14 +1,8 @@
 /** @module Collaboration entities: roles, members, review requests, approvals, comments. */
 
-export const ROLES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../relay/protocol';
 
-export function isRole(value: unknown): value is Role {
-	return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
-/** Roles whose approval lets a protected label move. */
-export const APPROVER_ROLES: readonly Role[] = ['owner', 'reviewer'];
+export { APPROVER_ROLES, ROLES, isRole, type Role } from '../relay/protocol';
 
 export interface Member {
 	user: string;

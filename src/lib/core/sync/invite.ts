@@ -3,16 +3,14 @@ import { z } from '../model/zod';
 import { readTokenClaims } from '../collab/workspace';
 import { PromptloomError } from '../model/errors';
 
-export const SYNC_ROLES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
-export type SyncRole = (typeof SYNC_ROLES)[number];
+import { CONTENT_ROLES, ROLES, type Role } from '../relay/protocol';
 
-/** Roles whose devices change document content; a reviewer writes only its review work. */
-const CONTENT_ROLES: readonly SyncRole[] = ['owner', 'editor'];
+export const SYNC_ROLES = ROLES;
+export type SyncRole = Role;
 
 /**
- * True when `role` may change prompts, folders, versions and labels. The relay drops anything
- * else from a `viewer`, and from a `reviewer` everything but its reviews, approvals, comments
- * and audit entries, so a device with such a role never sends those changes.
+ * True when `role` may change prompts, folders, versions and labels, so a device with another
+ * role never sends such changes (the relay would drop them).
  */
 export function writesContent(role: SyncRole): boolean {
 	return CONTENT_ROLES.includes(role);

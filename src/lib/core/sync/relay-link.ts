@@ -1,4 +1,12 @@
 /** @module The connection of a workspace to the relay: index socket, open documents, catch-up, uploads. */
+import {
+	BATCH_PATH,
+	CLOSE,
+	MESSAGE_RELAY_ERROR,
+	relaySubprotocols,
+	type BatchRequest,
+	type BatchResponse
+} from '../relay/protocol';
 import { BackoffGate } from './backoff-gate';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -12,7 +20,6 @@ import { CATCH_UP_ORIGIN } from './ydoc-model';
 import { INDEX_DOC_ID, promptDocId, type WorkspaceDocs } from './workspace-docs';
 
 /** Relay message type 4: `{code, message, room, dropped}` as a JSON string. */
-const MESSAGE_RELAY_ERROR = 4;
 /** Documents asked for in one `POST /sync/batch`. */
 export const CATCH_UP_CHUNK = 2000;
 /** Times a document still behind its change marker is fetched again (about 40 s in all). */
@@ -54,17 +61,6 @@ export interface RelaySnapshot {
 	index: Uint8Array;
 	prompts: Map<string, Uint8Array>;
 }
-
-/**
- * The WebSocket subprotocols that carry a relay token: `promptloom` (the one the relay answers
- * with) and `token.<token>`. A relay token is a JWT, made of HTTP token characters only.
- */
-export function relaySubprotocols(token: string): string[] {
-	return ['promptloom', `token.${token}`];
-}
-
-/** Close code of a socket whose user is no longer a member of the workspace (permanent). */
-const CLOSE_NOT_MEMBER = 4403;
 
 /** The relay refused this device's token or membership: retrying cannot help. */
 class AccessRefused extends Error {}
@@ -223,7 +219,7 @@ export class RelayLink {
 		// 4400–4499: the relay closed the socket for good (the stock client stops reconnecting).
 		p.on('closed', ({ code, reason }) =>
 			this.#refuse(
-				code === CLOSE_NOT_MEMBER ? 403 : 401,
+				code === CLOSE.notMember ? 403 : 401,
 				reason || `the relay closed the connection for good (code ${code})`
 			)
 		);
@@ -338,20 +334,20 @@ export class RelayLink {
 
 	/** Full state of some documents from `POST /sync/batch` (in the order asked). */
 	async #fetchFull(docIds: string[]): Promise<Uint8Array[]> {
-		const res = await this.#fetch(`${relayHttpUrl(this.#config.relay)}/sync/batch`, {
+		const res = await this.#fetch(`${relayHttpUrl(this.#config.relay)}${BATCH_PATH}`, {
 			method: 'POST',
 			headers: {
 				authorization: `Bearer ${this.#config.token}`,
 				'content-type': 'application/json'
 			},
-			body: JSON.stringify({ docs: docIds.map((doc) => ({ doc })) })
+			body: JSON.stringify({ docs: docIds.map((doc) => ({ doc })) } satisfies BatchRequest)
 		});
 		if (!res.ok)
 			throw (
 				(await this.#refusal(res)) ??
 				new Error(`the relay answered ${res.status} to the catch-up request`)
 			);
-		const json = (await res.json()) as { docs: Array<{ doc: string; update: string }> };
+		const json = (await res.json()) as BatchResponse;
 		const byDoc = new Map(json.docs.map((d) => [d.doc, d.update]));
 		return docIds.map((id) => {
 			const u = byDoc.get(id);
@@ -481,8 +477,8 @@ export class RelayLink {
 		const loaded = await Promise.all(ids.map((id) => this.#docs.prompt(id)));
 		const body = JSON.stringify({
 			docs: ids.map((id, i) => ({ doc: promptDocId(id), sv: b64(Y.encodeStateVector(loaded[i])) }))
-		});
-		const res = await this.#fetch(`${relayHttpUrl(this.#config.relay)}/sync/batch`, {
+		} satisfies BatchRequest);
+		const res = await this.#fetch(`${relayHttpUrl(this.#config.relay)}${BATCH_PATH}`, {
 			method: 'POST',
 			headers: {
 				authorization: `Bearer ${this.#config.token}`,
@@ -492,7 +488,7 @@ export class RelayLink {
 		});
 		if (!res.ok)
 			throw (await this.#refusal(res)) ?? new Error(`batch catch-up answered ${res.status}`);
-		const json = (await res.json()) as { docs: Array<{ doc: string; update: string }> };
+		const json = (await res.json()) as BatchResponse;
 		const byId = new Map(ids.map((id, i) => [promptDocId(id), loaded[i]]));
 		for (const { doc, update } of json.docs) {
 			const target = byId.get(doc);
@@ -627,7 +623,7 @@ export class RelayLink {
 		if (this.#everOpened && this.#index?.wsconnected) return;
 		let refused: string | null = null;
 		try {
-			const res = await this.#fetch(`${base}/sync/batch`, {
+			const res = await this.#fetch(`${base}${BATCH_PATH}`, {
 				method: 'POST',
 				headers: {
 					authorization: `Bearer ${this.#config.token}`,

@@ -1,5 +1,7 @@
 /**
- * @module Wire format of the relay: the y-websocket message types plus one relay-specific type.
+ * @module The relay's wire contract, imported by the relay (sync-server/) and by the app's relay
+ * client alike: roles, WebSocket message types and close codes, the relay's error message, how a
+ * socket carries its token, and the batch catch-up request.
  *
  * Every WebSocket message is binary and starts with a varUint message type:
  * - 0 `sync`: a y-protocols/sync message (step1, step2 or update).
@@ -12,6 +14,58 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+
+// ---- roles ---------------------------------------------------------------------------------
+
+export const ROLES = ['owner', 'editor', 'reviewer', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+	return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * Roles whose devices change document content (prompts, folders, versions, labels). The relay
+ * drops anything else from a `viewer`, and from a `reviewer` everything but its reviews,
+ * approvals, comments and audit entries.
+ */
+export const CONTENT_ROLES: readonly Role[] = ['owner', 'editor'];
+
+/** Roles whose approval lets a protected label move. */
+export const APPROVER_ROLES: readonly Role[] = ['owner', 'reviewer'];
+
+// ---- token transport -----------------------------------------------------------------------
+
+/** The subprotocol the relay answers with: clients offer it beside `token.<token>`. */
+export const RELAY_SUBPROTOCOL = 'promptloom';
+/** Prefix of the subprotocol that carries the token: `token.<jwt>`. */
+export const TOKEN_SUBPROTOCOL_PREFIX = 'token.';
+
+/**
+ * The WebSocket subprotocols that carry a relay token, kept out of URLs (and so out of logs and
+ * consoles). A relay token is a JWT, made of HTTP token characters only.
+ */
+export function relaySubprotocols(token: string): string[] {
+	return [RELAY_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${token}`];
+}
+
+// ---- batch catch-up ------------------------------------------------------------------------
+
+/** A new device's catch-up in one request: `POST /sync/batch` with a bearer token. */
+export const BATCH_PATH = '/sync/batch';
+
+export interface BatchRequest {
+	/** Documents of the token's workspace, each with the state vector the device has (base64). */
+	docs: Array<{ doc: string; sv?: string }>;
+}
+
+export interface BatchResponse {
+	workspace: string;
+	/** For each requested document, the update (base64) that brings the device up to date. */
+	docs: Array<{ doc: string; update: string }>;
+}
+
+// ---- messages ------------------------------------------------------------------------------
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
