@@ -102,7 +102,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 	const access = new AccessControl(collab.registry, logger);
 	addBatchRoute(router, { secret, config, store, rooms, access: (claims) => access.check(claims) });
 	addCollabRoutes(router, { secret, config, collab });
-	const api = startApi(router, {
+	const api = await startApi(router, {
 		dataDir: options.dataDir,
 		secret,
 		relayConfig: config,

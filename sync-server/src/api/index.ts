@@ -1,7 +1,7 @@
 /**
  * @module The relay's HTTP API: API keys (`keys.ts`, owner routes and CLI), `/v1` prompt routes,
  * Langfuse-compatible prompt endpoints, all reading and writing the workspaces' stored Yjs
- * documents through one {@link PromptService}.
+ * documents through one {@link PromptService}; observations and webhooks.
  */
 import type { RelayCollab } from '../collab/service';
 import type { RelayConfig } from '../config';
@@ -17,6 +17,8 @@ import { addKeyRoutes } from './keys-routes';
 import { addLangfuseRoutes } from './langfuse-routes';
 import { PromptService } from './prompts';
 import { addV1Routes } from './v1-routes';
+import { ObservationStore, addObservationRoutes } from './observations';
+import { Webhooks, addWebhookRoutes } from './webhooks';
 
 export type { ApiConfig } from './config';
 export { DEFAULT_API_CONFIG } from './config';
@@ -39,8 +41,8 @@ export interface ApiHandle {
 	close(): Promise<void>;
 }
 
-/** Registers the API's routes on `router`. */
-export function startApi(router: Router, o: StartApiOptions): ApiHandle {
+/** Registers the API's routes on `router`; resolves once its stored state is loaded. */
+export async function startApi(router: Router, o: StartApiOptions): Promise<ApiHandle> {
 	const config = resolveApiConfig(o.config);
 	const keys = new ApiKeyStore(o.dataDir, {
 		recheckMs: config.keyRecheckMs,
@@ -61,9 +63,17 @@ export function startApi(router: Router, o: StartApiOptions): ApiHandle {
 	addKeyRoutes(router, context);
 	addV1Routes(router, context);
 	addLangfuseRoutes(router, context);
+	const observations = new ObservationStore(o.dataDir, o.logger);
+	await observations.open();
+	addObservationRoutes(router, context, observations);
+	const webhooks = new Webhooks(o.dataDir, o.rooms, config, o.logger);
+	await webhooks.open();
+	addWebhookRoutes(router, context, webhooks);
 	return {
 		context,
 		async close() {
+			await webhooks.close();
+			await observations.close();
 			await prompts.close();
 			await keys
 				.close()

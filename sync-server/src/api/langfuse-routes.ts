@@ -61,10 +61,7 @@ export function fromLangfuseConfig(config: Record<string, unknown>): ModelConfig
 	};
 }
 
-export function langfuseBody(
-	prompts: PromptService,
-	s: Selected
-): LangfusePrompt & Record<string, unknown> {
+export function langfuseBody(prompts: PromptService, s: Selected): LangfusePrompt {
 	const v = s.version;
 	if (s.number === null)
 		throw new ApiError(

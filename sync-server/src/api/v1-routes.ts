@@ -17,6 +17,7 @@ import {
 	type PromptVersionBody,
 	type RenderResponse
 } from '../../../src/lib/core/api/schemas';
+import { buildOpenApi } from '../../../src/lib/core/api/openapi';
 import type { PromptEntry } from '../../../src/lib/core/api/workspace-view';
 import { serializeLibrary } from '../../../src/lib/core/io/library-file';
 import type { Router, RouteHandler } from '../http/router';
@@ -132,6 +133,21 @@ export function versionBody(
 
 export function addV1Routes(router: Router, ctx: ApiContext): void {
 	const { prompts, keys, limiter } = ctx;
+
+	let openapi: { host: string; answer: ReturnType<typeof jsonAnswer> } | null = null;
+	router.add(
+		'GET',
+		'/v1/openapi.json',
+		apiRoute(async (req, res) => {
+			const host = req.headers.host ?? 'localhost';
+			if (openapi?.host !== host)
+				openapi = {
+					host,
+					answer: jsonAnswer(buildOpenApi({ serverUrl: `http://${host}` }), 'public, max-age=300')
+				};
+			sendAnswer(req, res, openapi.answer);
+		})
+	);
 	const read = (req: IncomingMessage) =>
 		authenticateKey(req, keys, limiter, 'read', { basic: false });
 

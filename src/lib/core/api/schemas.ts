@@ -353,7 +353,12 @@ export const langfusePromptSchema = z
 		config: z.unknown(),
 		labels: z.array(z.string()),
 		tags: z.array(z.string()),
-		commitMessage: z.string().nullable().optional()
+		commitMessage: z.string().nullable().optional(),
+		id: z.string().describe('The version id.'),
+		createdAt: z.string(),
+		updatedAt: z.string(),
+		createdBy: z.string(),
+		resolutionGraph: z.null()
 	})
 	.meta({ id: 'LangfusePrompt' });
 export type LangfusePrompt = z.infer<typeof langfusePromptSchema>;
