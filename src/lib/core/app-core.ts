@@ -38,6 +38,7 @@ import { buildDashboard, type Dashboard, type DashboardOptions } from './analyti
 import { DexieAnalyticsSource } from './analytics/source.dexie';
 import { SemanticService, type SemanticServiceOptions } from './search/embeddings/semantic-service';
 import { SecurityService } from './security/scan/security-service';
+import { createWebScanner } from './security/scan/scan-worker.web';
 import { guardRegistry } from './security/scan/guard';
 
 export interface BackupApi {
@@ -168,7 +169,10 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	});
 	const providers = new AppProviderRegistry({ db, now: options.now });
 	const fewShot = new FewShotService(db);
-	const security = new SecurityService(db);
+	// Library scans run in a Web Worker in browsers, in-process elsewhere.
+	const security = new SecurityService(db, {
+		scanner: typeof Worker !== 'undefined' ? createWebScanner() : undefined
+	});
 	const playground = new PlaygroundService({
 		db,
 		providers,

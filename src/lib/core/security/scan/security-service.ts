@@ -5,9 +5,10 @@
 import type { ChatMessage } from '../../providers/types';
 import type { PromptloomDb } from '../../store/db';
 import { guardMessages, type GuardReport } from './guard';
-import { scanLibraryItems, type LibraryFieldFindings } from './library-scan';
+import type { LibraryFieldFindings } from './library-scan';
 import { DEFAULT_POLICY, parsePolicy, securityPolicySchema, type SecurityPolicy } from './policy';
 import { scanText } from './scanner';
+import { inProcessScanner, type ItemScanner } from './scan-worker';
 import type { ScanOptions, ScanResult } from './types';
 
 /** Settings key of the policy. */
@@ -17,9 +18,12 @@ export class SecurityService {
 	readonly #db: PromptloomDb;
 	#cached: SecurityPolicy | null = null;
 	readonly #listeners = new Set<(p: SecurityPolicy) => void>();
+	readonly #scanner: ItemScanner;
 
-	constructor(db: PromptloomDb) {
+	/** `scanner`: where library scans run (browsers pass a Web Worker; default in-process). */
+	constructor(db: PromptloomDb, options: { scanner?: ItemScanner } = {}) {
 		this.#db = db;
+		this.#scanner = options.scanner ?? inProcessScanner;
 	}
 
 	/** The policy in force (the default until one is saved). */
@@ -66,9 +70,17 @@ export class SecurityService {
 			this.#db.prompts.filter((p) => !p.deletedAt).toArray(),
 			this.#db.datasets.toArray()
 		]);
-		return scanLibraryItems(
-			prompts,
-			datasets as unknown as { id: string; name: string; rows?: unknown }[],
+		// Plain data only: the items are structured-cloned to the worker.
+		return this.#scanner.scanItems(
+			prompts.map(({ id, name, type, content, messages, description }) => ({
+				id,
+				name,
+				type,
+				content,
+				messages,
+				description
+			})),
+			datasets.map(({ id, name, rows }) => ({ id, name, rows })),
 			options
 		);
 	}
