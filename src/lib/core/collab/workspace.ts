@@ -1,4 +1,6 @@
 /** @module The current workspace as collaboration sees it: personal (no relay) or shared on a relay. */
+import { base64UrlToBytes } from '../util/crypto';
+import { isRole } from '../relay/protocol';
 import type { Role } from './types';
 
 /** What a shared workspace needs: the relay, the workspace id and this member's token. */
@@ -29,20 +31,15 @@ export function readTokenClaims(
 	const part = token.split('.')[1];
 	if (!part) return null;
 	try {
-		const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
-		const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-		const json = JSON.parse(
-			new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)))
-		) as Record<string, unknown>;
+		const bytes = base64UrlToBytes(part);
+		if (!bytes) return null;
+		const json = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 		if (typeof json.sub !== 'string' || typeof json.ws !== 'string') return null;
 		const role = json.role;
 		return {
 			user: json.sub,
 			workspace: json.ws,
-			role:
-				role === 'owner' || role === 'editor' || role === 'reviewer' || role === 'viewer'
-					? role
-					: null
+			role: isRole(role) ? role : null
 		};
 	} catch {
 		return null;

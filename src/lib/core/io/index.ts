@@ -7,5 +7,5 @@ export * from './version-schemas';
 export * from './verify-versions';
 export * from './sample-library';
 export * from './demo-library';
-export { createRng } from './prng';
-export type { Rng } from './prng';
+export { createRng } from '../util/prng';
+export type { Rng } from '../util/prng';

@@ -3,7 +3,7 @@ import { promptText } from '../model/prompt';
 import { parseLibrary, serializeLibrary, validateLibrary } from './library-file';
 import { demoLibrary } from './demo-library';
 import { SAMPLE_MAX_CHARS, SAMPLE_MIN_CHARS, generateLibrary } from './sample-library';
-import { createRng } from './prng';
+import { createRng } from '../util/prng';
 import type { Folder } from '../model/prompt';
 
 function depth(folders: Folder[], id: string): number {

@@ -6,8 +6,8 @@ import type { CustomField, Folder, ModelConfig, Project, Prompt } from '../model
 import { MAX_NAME_LENGTH } from '../model/ids';
 import { createLibraryFile } from './library-schema';
 import type { LibraryFile } from './library-schema';
-import { createRng } from './prng';
-import type { Rng } from './prng';
+import { createRng } from '../util/prng';
+import type { Rng } from '../util/prng';
 
 export interface SampleLibraryOptions {
 	/** How many prompts to generate. */

@@ -2,6 +2,7 @@
  * @module API keys encrypted at rest with WebCrypto AES-GCM, under a passphrase (PBKDF2-SHA-256)
  * or a non-extractable device key. Plaintext keys exist only in memory and are never logged.
  */
+import { base64ToBytes, bytesToBase64 } from '../util/crypto';
 import { PromptloomError } from '../model/errors';
 
 /** OWASP's 2023 floor for PBKDF2-HMAC-SHA-256. */
@@ -91,16 +92,11 @@ function randomBytes(n: number): Uint8Array<ArrayBuffer> {
 	return out;
 }
 
-export function toBase64(bytes: Uint8Array): string {
-	let s = '';
-	for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-	return btoa(s);
-}
+export const toBase64 = bytesToBase64;
 
 export function fromBase64(b64: string, what: string): Uint8Array<ArrayBuffer> {
-	let s: string;
 	try {
-		s = atob(b64);
+		return base64ToBytes(b64);
 	} catch {
 		throw new KeyVaultError(
 			'invalid_record',
@@ -108,9 +104,6 @@ export function fromBase64(b64: string, what: string): Uint8Array<ArrayBuffer> {
 			what
 		);
 	}
-	const out = new Uint8Array(s.length);
-	for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-	return out;
 }
 
 /** Binds the ciphertext to its record id and scheme: moving it to another record fails to decrypt. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { createRng, type Rng } from '../io/prng';
+import { createRng, type Rng } from '../util/prng';
 import { ChatMessages, legacyMessageId, liveMessages } from './chat-doc';
 import { compareLabelEvents, nextLabelClock } from './label-resolution';
 import { labelMoves, resolveLabel } from './projection';

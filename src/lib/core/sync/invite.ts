@@ -1,4 +1,5 @@
 /** @module Invite links: `…#invite=<base64 JSON {relay, workspace, token}>`. */
+import { base64UrlToBytes, bytesToBase64Url } from '../util/crypto';
 import { z } from '../model/zod';
 import { readTokenClaims } from '../collab/workspace';
 import { PromptloomError } from '../model/errors';
@@ -55,17 +56,12 @@ export type SyncConfig = z.output<typeof syncConfigSchema>;
 /** What a caller gives to connect: the role, if any, is not used. */
 export type SyncConfigInput = z.input<typeof syncConfigSchema>;
 
-function toBase64(text: string): string {
-	const bytes = new TextEncoder().encode(text);
-	let bin = '';
-	for (const b of bytes) bin += String.fromCharCode(b);
-	return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+const toBase64 = (text: string) => bytesToBase64Url(new TextEncoder().encode(text));
 
 function fromBase64(b64: string): string {
-	const norm = b64.replace(/-/g, '+').replace(/_/g, '/');
-	const bin = atob(norm + '='.repeat((4 - (norm.length % 4)) % 4));
-	return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+	const bytes = base64UrlToBytes(b64);
+	if (!bytes) throw new Error('not base64url');
+	return new TextDecoder().decode(bytes);
 }
 
 /** An invite link for `config` on the app at `appUrl` (relay, workspace and token: no role). */

@@ -1,4 +1,5 @@
 /** @module The connection of a workspace to the relay: index socket, open documents, catch-up, uploads. */
+import { base64ToBytes, bytesToBase64 } from '../util/crypto';
 import {
 	BATCH_PATH,
 	CLOSE,
@@ -76,13 +77,8 @@ export interface LiveDoc {
 	release(): void;
 }
 
-const b64 = (bytes: Uint8Array) => {
-	let bin = '';
-	for (let i = 0; i < bytes.length; i += 0x8000)
-		bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-	return btoa(bin);
-};
-const unb64 = (s: string) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+const b64 = bytesToBase64;
+const unb64 = base64ToBytes;
 
 /** Decodes the payload of a relay error message. */
 function readRelayError(decoder: decoding.Decoder): {

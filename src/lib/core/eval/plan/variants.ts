@@ -1,5 +1,5 @@
 /** @module Prompt versions (or a working copy) as evaluation variants, with includes resolved. */
-import { canonicalJson, sha256Hex } from '../run/hash';
+import { canonicalize, sha256Hex } from '../../util/crypto';
 import type { LibraryService } from '../../library/library-service';
 import { PromptloomError } from '../../model/errors';
 import { promptText, type Prompt, type PromptContent } from '../../model/prompt';
@@ -106,7 +106,7 @@ export async function buildVariant(
 		label = `${prompt.name}@${short(v.id)}`;
 	} else {
 		source = sourceOf(prompt, prompt);
-		id = `wc-${(await sha256Hex(canonicalJson({ promptId, source }))).slice(0, 16)}`;
+		id = `wc-${(await sha256Hex(canonicalize({ promptId, source }))).slice(0, 16)}`;
 		label = `${prompt.name} (working copy)`;
 	}
 	const texts = source.type === 'chat' ? source.messages.map((m) => m.content) : [source.content];

@@ -3,7 +3,7 @@
  * assertions shared by every test become scorers, and one per-test assertion value becomes the
  * expected column.
  */
-import { canonicalJson } from '../run/hash';
+import { canonicalize } from '../../util/crypto';
 import type { EvalRowInput } from '../run/types';
 import type { Assertion } from '../scorers/types';
 import { EXPECTED_COLUMN_NAMES, type Dataset, type DatasetColumn } from '../dataset/types';
@@ -16,10 +16,10 @@ export interface MappedTests {
 	warnings: string[];
 }
 
-const keyOf = (a: Assertion) => canonicalJson(a);
+const keyOf = (a: Assertion) => canonicalize(a);
 const signatureOf = (a: Assertion) => {
 	const { value: _value, ...rest } = a;
-	return canonicalJson(rest);
+	return canonicalize(rest);
 };
 const testList = (idx: number[]) =>
 	`test${idx.length > 1 ? 's' : ''} ${idx.map((i) => i + 1).join(', ')}`;

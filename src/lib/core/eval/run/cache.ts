@@ -1,6 +1,6 @@
 /** @module Response cache keyed by SHA-256 of (provider, model, rendered messages, params). */
 import type { EvalMessage, ModelCallResponse } from '../types';
-import { canonicalJson, sha256Hex } from './hash';
+import { canonicalize, sha256Hex } from '../../util/crypto';
 
 export interface ResponseCache {
 	get(key: string): Promise<ModelCallResponse | undefined>;
@@ -15,7 +15,7 @@ export function responseCacheKey(req: {
 	params: Record<string, unknown>;
 }): Promise<string> {
 	return sha256Hex(
-		canonicalJson({
+		canonicalize({
 			provider: req.provider,
 			model: req.model,
 			messages: req.messages.map((m) => ({ role: m.role, content: m.content })),

@@ -1,4 +1,5 @@
 /** @module The text of a prompt that gets embedded, and its content hash. */
+import { sha256Hex } from '../../util/crypto';
 import { promptText, type Prompt } from '../../model/prompt';
 
 /** Longest text embedded per prompt; the start of a prompt carries most of its meaning. */
@@ -17,7 +18,4 @@ export function embedText(
 }
 
 /** SHA-256 of `text` as lowercase hex (WebCrypto, so it runs in browsers, workers and Node). */
-export async function contentHash(text: string): Promise<string> {
-	const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-	return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
+export const contentHash = sha256Hex;

@@ -3,6 +3,7 @@
  * The private key is generated non-extractable (it can be stored in IndexedDB as a CryptoKey but
  * its bytes can never be read); the public key travels as a JWK in the key registry.
  */
+import { base64UrlToBytes, bytesToBase64Url } from '../../util/crypto';
 import { canonicalize, sha256Hex } from '../../vcs/canonical';
 
 const ALGORITHM: EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
@@ -36,23 +37,9 @@ export async function generateDeviceKey(): Promise<DeviceSigningKey> {
 	return { keyId: await keyIdOf(publicJwk), privateKey: pair.privateKey, publicJwk };
 }
 
-function toBase64Url(bytes: Uint8Array): string {
-	let binary = '';
-	for (const b of bytes) binary += String.fromCharCode(b);
-	return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
-	if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-	try {
-		const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-		const out = new Uint8Array(binary.length);
-		for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-		return out;
-	} catch {
-		return null;
-	}
-}
+const toBase64Url = bytesToBase64Url;
+const fromBase64Url = (text: string) =>
+	/^[A-Za-z0-9_-]*$/.test(text) ? base64UrlToBytes(text) : null;
 
 /** Signs the UTF-8 bytes of `message` (an entry hash); returns base64url. */
 export async function signText(privateKey: CryptoKey, message: string): Promise<string> {
