@@ -13,7 +13,9 @@ try {
 		host: '127.0.0.1',
 		dataDir: process.env.RELAY_DATA ?? '.data/relay'
 	});
-	console.log(`Promptloom relay: ${relay.url}`);
+	const http = relay.url.replace(/^ws/, 'http');
+	// The app's Sync page takes the WebSocket URL; the REST API and health check are plain HTTP.
+	console.log(`Promptloom relay: ${http.replace(/^http/, 'ws')}  (HTTP API: ${http})`);
 } catch (e) {
 	console.error(
 		`The sync relay did not start (${e instanceof Error ? e.message : e}); the app works offline without it.`
