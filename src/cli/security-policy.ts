@@ -24,7 +24,7 @@ export function policyUsage(column: number): string {
 		[
 			'--policy <file>',
 			[
-				'Security policy JSON: {"kinds": {"injection"|"jailbreak"|"pii"|"secret"|"unsafe":',
+				'Security policy JSON: {"kinds": {"injection"|"jailbreak"|"pii"|"secret"|"unsafe"|"bias":',
 				'"off"|"warn"|"redact"|"block"}, "types": {"URL": "warn", …}} (default: secrets',
 				'redacted, the rest reported); a blocked call fails with the reason'
 			]

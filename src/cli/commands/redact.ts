@@ -14,7 +14,8 @@ Writes the text with PII and secrets replaced by numbered placeholders: <EMAIL_1
 placeholder.
 
 Options:
-  --kinds <list>   What to redact, comma-separated: pii, secrets, injection, jailbreak, unsafe
+  --kinds <list>   What to redact, comma-separated: pii, secrets, injection, jailbreak, unsafe,
+                   bias
                    (default: pii,secrets)
   --jsonl          The input has one record per line: a JSON string or an object with a "text"
                    field (and optionally "id"); prints one JSON line per record

@@ -65,6 +65,15 @@ describe('promptloom scan', () => {
 		expect(JSON.parse(none.stdout).findings).toEqual([]);
 	});
 
+	it('--kinds bias lints insensitive wording', async () => {
+		await writeFile(join(cli.dir, 'b.txt'), 'Ask the chairman.');
+		const r = await run('scan', 'b.txt', '--kinds', 'bias');
+		expect(r.code).toBe(1);
+		expect(r.stdout).toMatch(
+			/^b\.txt:1:9: low bias INSENSITIVE_LANGUAGE \(score 0\.6\) Possibly insensitive: `chairman`/
+		);
+	});
+
 	it('reads standard input for -', async () => {
 		const r = await runCli(['scan', '-', '--kinds', 'secrets'], cli.dir, {}, `key ${KEY}`);
 		expect(r.code).toBe(1);

@@ -19,7 +19,8 @@ Looks for prompt injection and jailbreak attempts, PII (Presidio entity names), 
 unsafe content. Offsets are UTF-16 code units (as JavaScript indexes strings), end exclusive.
 
 Options:
-  --kinds <list>     Comma-separated: injection, jailbreak, pii, secrets, unsafe (default: all)
+  --kinds <list>     Comma-separated: injection, jailbreak, pii, secrets, unsafe, bias
+                     (default: all)
   --json             One JSON object on stdout (see Output)
   --jsonl            The input has one record per line: a JSON string or an object with a "text"
                      field (and optionally "id"); prints one JSON line per record

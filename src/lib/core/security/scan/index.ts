@@ -5,6 +5,7 @@ export { scanInjection } from './injection';
 export { scanPii, PII_ENTITIES, type PiiEntity } from './pii';
 export { scanSecrets, SECRET_TYPES } from './secrets';
 export { scanUnsafe } from './unsafe';
+export { scanBias } from './bias';
 export {
 	redact,
 	reidentify,

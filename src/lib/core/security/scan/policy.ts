@@ -24,7 +24,14 @@ export interface SecurityPolicy {
  * when PII is redacted, since prompts need them far more often than they identify anyone.
  */
 export const DEFAULT_POLICY: SecurityPolicy = {
-	kinds: { injection: 'warn', jailbreak: 'warn', pii: 'warn', secret: 'redact', unsafe: 'warn' },
+	kinds: {
+		injection: 'warn',
+		jailbreak: 'warn',
+		pii: 'warn',
+		secret: 'redact',
+		unsafe: 'warn',
+		bias: 'off'
+	},
 	types: { URL: 'warn', DATE_TIME: 'warn' }
 };
 
@@ -36,23 +43,29 @@ export const securityPolicySchema = z.object({
 		jailbreak: action,
 		pii: action,
 		secret: action,
-		unsafe: action
+		unsafe: action,
+		bias: action
 	}),
 	types: z.record(z.string().regex(/^[A-Z0-9_]{2,40}$/), action)
 });
 
 /** A stored policy, validated; anything unreadable falls back to the default. */
 export function parsePolicy(value: unknown): SecurityPolicy {
-	const parsed = securityPolicySchema.safeParse(value);
+	const isObject = (x: unknown): x is Record<string, unknown> =>
+		typeof x === 'object' && x !== null && !Array.isArray(x);
+	const stored = isObject(value) ? value : {};
+	// Kinds added since the policy was saved take their default.
+	const merged = {
+		kinds: { ...DEFAULT_POLICY.kinds, ...(isObject(stored.kinds) ? stored.kinds : {}) },
+		types: isObject(stored.types) ? stored.types : { ...DEFAULT_POLICY.types }
+	};
+	const parsed = securityPolicySchema.safeParse(merged);
 	if (parsed.success) return parsed.data;
 	const kinds = { ...DEFAULT_POLICY.kinds };
-	const stored =
-		value && typeof value === 'object' ? (value as { kinds?: unknown }).kinds : undefined;
-	if (stored && typeof stored === 'object')
-		for (const k of FINDING_KINDS) {
-			const a = action.safeParse((stored as Record<string, unknown>)[k]);
-			if (a.success) kinds[k] = a.data;
-		}
+	for (const k of FINDING_KINDS) {
+		const a = action.safeParse(merged.kinds[k]);
+		if (a.success) kinds[k] = a.data;
+	}
 	return { kinds, types: { ...DEFAULT_POLICY.types } };
 }
 

@@ -62,6 +62,13 @@ describe('policy', () => {
 		});
 	});
 
+	it('keeps a policy saved before a kind existed, with the new kind at its default', () => {
+		expect(parsePolicy({ kinds: { pii: 'redact' }, types: { URL: 'off' } })).toEqual({
+			kinds: { ...DEFAULT_POLICY.kinds, pii: 'redact' },
+			types: { URL: 'off' }
+		});
+	});
+
 	it('parses --kinds lists', () => {
 		expect(parseKinds('pii,secrets')).toEqual(['pii', 'secret']);
 		expect(() => parseKinds('pii,viruses')).toThrow(/unknown kind "viruses"/);

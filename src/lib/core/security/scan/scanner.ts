@@ -10,6 +10,7 @@ import {
 	type ScanResult
 } from './types';
 import { scanUnsafe } from './unsafe';
+import { scanBias } from './bias';
 
 /** Longest text scanned in one call (characters); longer text is scanned in overlapping parts. */
 export const MAX_SCAN_CHARS = 200_000;
@@ -37,6 +38,7 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
 			local.push(...scanPii(part, { minScore, defaultPhoneRegion: options.defaultPhoneRegion }));
 		if (kinds.has('secret')) local.push(...scanSecrets(part, { minScore }));
 		if (kinds.has('unsafe')) local.push(...scanUnsafe(part).filter((f) => f.score >= minScore));
+		if (kinds.has('bias')) local.push(...scanBias(part).filter((f) => f.score >= minScore));
 		for (const f of local) {
 			const moved = { ...f, start: f.start + base, end: f.end + base };
 			if (

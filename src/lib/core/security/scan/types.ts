@@ -1,7 +1,8 @@
 /** @module Types of the security scanner: what a finding is and what a scan is asked to look for. */
 
 /** What a finding is about. */
-export type FindingKind = 'injection' | 'jailbreak' | 'pii' | 'secret' | 'unsafe';
+/** `bias`: insensitive wording (a hint for prompt authors, never redacted by default). */
+export type FindingKind = 'injection' | 'jailbreak' | 'pii' | 'secret' | 'unsafe' | 'bias';
 
 /** Every kind, in the order reports list them. */
 export const FINDING_KINDS: readonly FindingKind[] = [
@@ -9,7 +10,8 @@ export const FINDING_KINDS: readonly FindingKind[] = [
 	'jailbreak',
 	'pii',
 	'secret',
-	'unsafe'
+	'unsafe',
+	'bias'
 ];
 
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
