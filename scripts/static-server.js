@@ -22,7 +22,17 @@ const TYPES = {
 	'.txt': 'text/plain; charset=utf-8',
 	'.bin': 'application/octet-stream'
 };
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.webmanifest', '.svg', '.wasm', '.txt']);
+const COMPRESSIBLE = new Set([
+	'.html',
+	'.js',
+	'.mjs',
+	'.css',
+	'.json',
+	'.webmanifest',
+	'.svg',
+	'.wasm',
+	'.txt'
+]);
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
 
@@ -30,6 +40,21 @@ const gz = promisify(gzip);
 async function listFiles(dir) {
 	const entries = await readdir(dir, { withFileTypes: true, recursive: true });
 	return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/**
+ * The Content-Security-Policy of the built page's meta tag, or null when there is none.
+ * @param {string} indexFile
+ */
+export async function pageCsp(indexFile) {
+	const html = await readFile(indexFile, 'utf8').catch(() => '');
+	const meta = /<meta http-equiv="content-security-policy" content="([^"]+)"/i.exec(html);
+	return meta
+		? meta[1]
+				.replace(/&#39;/g, "'")
+				.replace(/&quot;/g, '"')
+				.replace(/&amp;/g, '&')
+		: null;
 }
 
 /**
@@ -70,6 +95,9 @@ export async function startStaticServer({ root = 'build', port = 0, host = '127.
 	}
 	/** @type {Map<string, Promise<Buffer>>} */
 	const encoded = new Map();
+	// The page carries its CSP in a meta tag; workers only get one from their response header, so
+	// every response repeats the page's policy (untrusted code in workers runs under it too).
+	const csp = await pageCsp(join(base, 'index.html'));
 
 	/** @param {string} abs @param {'br' | 'gzip'} encoding */
 	const compressed = (abs, encoding) => {
@@ -120,6 +148,7 @@ export async function startStaticServer({ root = 'build', port = 0, host = '127.
 				'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
 				'x-content-type-options': 'nosniff'
 			};
+			if (csp) headers['content-security-policy'] = csp;
 			const encoding = COMPRESSIBLE.has(ext) ? pickEncoding(req.headers['accept-encoding']) : null;
 			if (COMPRESSIBLE.has(ext)) headers.vary = 'Accept-Encoding';
 			let body;
@@ -151,4 +180,3 @@ export async function startStaticServer({ root = 'build', port = 0, host = '127.
 			})
 	};
 }
-

@@ -31,13 +31,17 @@ describe('static server', () => {
 	let dir: string;
 	let server: Awaited<ReturnType<typeof startStaticServer>>;
 	const script = 'export const x = 1;\n'.repeat(200);
+	const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 
 	beforeAll(async () => {
 		dir = await mkdtemp(join(tmpdir(), 'pl-static-'));
 		await mkdir(join(dir, 'build', '_app', 'immutable'), { recursive: true });
 		await mkdir(join(dir, 'build-private'));
 		await writeFile(join(dir, 'build-private', 'secret.txt'), 'top secret');
-		await writeFile(join(dir, 'build', 'index.html'), '<!doctype html><title>app</title>');
+		await writeFile(
+			join(dir, 'build', 'index.html'),
+			`<!doctype html><meta http-equiv="content-security-policy" content="${CSP}"><title>app</title>`
+		);
 		await writeFile(join(dir, 'build', '_app', 'immutable', 'app.abc123.js'), script);
 		await writeFile(join(dir, 'build', 'sw.js'), script);
 		server = await startStaticServer({ root: join(dir, 'build'), port: 0 });
@@ -83,6 +87,11 @@ describe('static server', () => {
 		const sw = await get(server.port, '/sw.js');
 		expect(sw.headers['cache-control']).toBe('no-cache');
 		expect((await get(server.port, '/')).headers['cache-control']).toBe('no-cache');
+	});
+
+	it("sends the page's Content-Security-Policy with every response, so workers run under it", async () => {
+		for (const path of ['/', '/_app/immutable/app.abc123.js', '/sw.js'])
+			expect((await get(server.port, path)).headers['content-security-policy']).toBe(CSP);
 	});
 
 	it('sends brotli or gzip when the client accepts it, identical once decoded', async () => {
