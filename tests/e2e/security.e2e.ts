@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, inject, it } from 'vitest';
 import { addProvider, contextPerTest, createTextPrompt, pageErrors } from './browser';
 
@@ -79,5 +80,16 @@ describe('security in the browser', () => {
 		expect(await finding.textContent()).toMatch(/GITHUB_TOKEN\s*ghp_…/);
 		// The key itself is not shown in full on the page.
 		expect(await page.getByTestId('scan-results').textContent()).not.toContain(KEY);
+
+		// The compliance report: where the findings are, never the values.
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByRole('button', { name: 'Compliance report (JSON)' }).click()
+		]);
+		const report = JSON.parse(await readFile((await download.path())!, 'utf8'));
+		expect(report.format).toBe('promptloom-compliance-report');
+		expect(report.scan.byType.GITHUB_TOKEN).toBeGreaterThanOrEqual(1);
+		expect(report.scan.items.some((i: { name: string }) => i.name === 'leaky')).toBe(true);
+		expect(JSON.stringify(report)).not.toContain(KEY);
 	});
 });

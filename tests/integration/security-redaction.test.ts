@@ -8,6 +8,7 @@ import { openTestCore } from '../support/core';
 import { startMockLlm, type MockLlmServer } from '../support/mock-llm/server';
 import type { AppCore } from '../../src/lib/core/app-core';
 import { DEFAULT_POLICY } from '../../src/lib/core/security/scan/policy';
+import { complianceReportMarkdown } from '../../src/lib/core/security/scan/compliance-report';
 
 const CARD = '4111 1111 1111 1111';
 const KEY = 'ghp_Zx81Lm0qPw72ReTy5UiOpA9sDfGh3Jk4Lz6X';
@@ -166,5 +167,35 @@ describe('outbound security policy', () => {
 		expect(found.map((f) => [f.name, f.field, f.findings[0].type])).toEqual([
 			['leaky', 'content', 'GITHUB_TOKEN']
 		]);
+	});
+});
+
+describe('compliance report', () => {
+	it('lists the policy, where findings are (never the values) and the audit verification', async () => {
+		await core.library.createPrompt({ name: 'leaky', content: `token ${KEY} for ${EMAIL}` });
+		const report = await core.security.complianceReport(() => core.audit.verify());
+		expect(report).toMatchObject({
+			format: 'promptloom-compliance-report',
+			version: 1,
+			policy: DEFAULT_POLICY,
+			scan: {
+				prompts: 1,
+				datasets: 0,
+				fieldsWithFindings: 1,
+				byKind: { pii: 1, secret: 1, injection: 0 },
+				byType: { EMAIL_ADDRESS: 1, GITHUB_TOKEN: 1 }
+			},
+			audit: { ok: true }
+		});
+		expect(report.scan.items[0]).toMatchObject({ name: 'leaky', field: 'content' });
+		const json = JSON.stringify(report);
+		expect(json).not.toContain(KEY);
+		expect(json).not.toContain(EMAIL);
+		const md = complianceReportMarkdown(report);
+		expect(md).toContain('| secret | redact |');
+		expect(md).toContain(
+			'| prompt "leaky" content | secret GITHUB_TOKEN (critical), pii EMAIL_ADDRESS (medium) |'
+		);
+		expect(md).toMatch(/Verified: \d+ entries from \d+ device/);
 	});
 });

@@ -6,6 +6,8 @@ import type { ChatMessage } from '../../providers/types';
 import type { PromptloomDb } from '../../store/db';
 import { guardMessages, type GuardReport } from './guard';
 import type { LibraryFieldFindings } from './library-scan';
+import type { AuditVerification } from '../audit/types';
+import { buildComplianceReport, type ComplianceReport } from './compliance-report';
 import { DEFAULT_POLICY, parsePolicy, securityPolicySchema, type SecurityPolicy } from './policy';
 import { scanText } from './scanner';
 import { inProcessScanner, type ItemScanner } from './scan-worker';
@@ -83,5 +85,22 @@ export class SecurityService {
 			datasets.map(({ id, name, rows }) => ({ id, name, rows })),
 			options
 		);
+	}
+
+	/**
+	 * The compliance report: policy, a full library scan (locations and counts, no values) and
+	 * the audit log's verification (`verifyAudit`, e.g. `core.audit.verify`).
+	 */
+	async complianceReport(verifyAudit: () => Promise<AuditVerification>): Promise<ComplianceReport> {
+		const [policy, items, prompts, datasets, audit] = await Promise.all([
+			this.policy(),
+			this.scanLibrary(),
+			this.#db.prompts.filter((p) => !p.deletedAt).count(),
+			this.#db.datasets.count(),
+			verifyAudit().catch(
+				(e: unknown) => ({ ok: false, error: e instanceof Error ? e.message : String(e) }) as const
+			)
+		]);
+		return buildComplianceReport({ policy, items, counts: { prompts, datasets }, audit });
 	}
 }
