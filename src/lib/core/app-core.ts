@@ -31,6 +31,7 @@ import { DexieAuditStorage } from './security/audit/storage.dexie';
 import { AuditRecorder } from './security/audit/recorder';
 import { followSyncWorkspace } from './security/audit/follow-sync';
 import { CollabService } from './collab/collab-service';
+import { ApiAccessService } from './api/api-access-service';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { idbPersistence } from './sync/idb-persistence';
 import { memoryPersistence } from './sync/doc-persistence';
@@ -81,6 +82,8 @@ export interface AppCore {
 	audit: AuditLog;
 	/** Workspace, members and roles, reviews of protected labels, comments. */
 	collab: CollabService;
+	/** The relay's HTTP API for this workspace: API keys, webhooks, the OpenAPI description. */
+	api: ApiAccessService;
 	/** Local-first sync with a relay (dormant for a personal library). */
 	sync: SyncService;
 	/** Dashboards over evaluation runs: the whole workspace, or one prompt. */
@@ -255,6 +258,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		evals,
 		audit,
 		collab,
+		api: new ApiAccessService({ context: () => collab.context(), fetch: options.sync?.fetch }),
 		sync,
 		analytics: { dashboard: (filter = {}) => buildDashboard(new DexieAnalyticsSource(db), filter) },
 		createSemanticService: (o) => new SemanticService({ ...o, db, fullText: search, events }),
