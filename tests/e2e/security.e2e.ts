@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, inject, it } from 'vitest';
-import { addProvider, contextPerTest, createTextPrompt, pageErrors } from './browser';
+import { addProvider, commitPrompt, contextPerTest, createTextPrompt, pageErrors } from './browser';
 
 const app = contextPerTest();
 
@@ -72,6 +72,25 @@ describe('security in the browser', () => {
 		await createTextPrompt(page, 'leaky', `Call the API with ${KEY} please.`);
 		// The scanner's finding is an error diagnostic over the key in the editor.
 		await expect.poll(() => page.locator('.cm-lintRange-error').allTextContents()).toContain(KEY);
+
+		// Production gate: the version with the key needs an owner's waiver, which is audit-logged.
+		await commitPrompt(page, 'with a key');
+		await page.getByRole('link', { name: 'History' }).click();
+		await page.getByTestId('history-graph').waitFor();
+		const version = page.locator('li[data-message="with a key"]');
+		const asked: string[] = [];
+		page.once('dialog', (d) => {
+			asked.push(d.message());
+			void d.accept('Demo key, already revoked');
+		});
+		await version.getByRole('button', { name: 'Label' }).click();
+		await page.getByRole('dialog').getByRole('button', { name: 'Set label' }).click();
+		await version.locator('[data-label="production"]').waitFor();
+		expect(asked[0]).toMatch(/"production" cannot point at version .*secret GITHUB_TOKEN/);
+		await page.getByRole('link', { name: '👥 Workspace' }).click();
+		await expect
+			.poll(async () => (await page.locator('body').textContent()) ?? '')
+			.toContain('security.waiver');
 
 		await page.getByRole('link', { name: '🛡 Scan library' }).click();
 		const result = page.locator('[data-testid="scan-results"] li[data-name="leaky"]');

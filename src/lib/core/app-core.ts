@@ -40,6 +40,7 @@ import { DexieAnalyticsSource } from './analytics/source.dexie';
 import { SemanticService, type SemanticServiceOptions } from './search/embeddings/semantic-service';
 import { SecurityService } from './security/scan/security-service';
 import { createWebScanner } from './security/scan/scan-worker.web';
+import { combineLabelGuards } from './security/scan/label-gate';
 import { guardRegistry } from './security/scan/guard';
 
 export interface BackupApi {
@@ -222,6 +223,18 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		now: options.now
 	});
 	await collab.init();
+	// Production gate: serious security findings need an owner's waiver (audit-logged), after
+	// the review check of protected labels.
+	vcs.setLabelGuard(
+		combineLabelGuards(
+			collab.labelGuard,
+			security.useLabelGate({
+				getVersion: (promptId, versionId) => vcs.getVersion(promptId, versionId),
+				audit,
+				role: () => collab.access().role
+			})
+		)
+	);
 	canEdit = (what) => collab.assertCanEdit(what);
 	actor = () => collab.actor();
 	const auditRecorder = new AuditRecorder({

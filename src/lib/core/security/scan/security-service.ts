@@ -8,6 +8,8 @@ import { guardMessages, type GuardReport } from './guard';
 import type { LibraryFieldFindings } from './library-scan';
 import type { AuditVerification } from '../audit/types';
 import { buildComplianceReport, type ComplianceReport } from './compliance-report';
+import { recordWaiver, securityLabelGate, type LabelGateDeps } from './label-gate';
+import type { AuditEntry } from '../audit/types';
 import { DEFAULT_POLICY, parsePolicy, securityPolicySchema, type SecurityPolicy } from './policy';
 import { scanText } from './scanner';
 import { inProcessScanner, type ItemScanner } from './scan-worker';
@@ -21,6 +23,7 @@ export class SecurityService {
 	#cached: SecurityPolicy | null = null;
 	readonly #listeners = new Set<(p: SecurityPolicy) => void>();
 	readonly #scanner: ItemScanner;
+	#gate: LabelGateDeps | null = null;
 
 	/** `scanner`: where library scans run (browsers pass a Web Worker; default in-process). */
 	constructor(db: PromptloomDb, options: { scanner?: ItemScanner } = {}) {
@@ -102,5 +105,30 @@ export class SecurityService {
 			)
 		]);
 		return buildComplianceReport({ policy, items, counts: { prompts, datasets }, audit });
+	}
+
+	/**
+	 * The production gate, for version control's label guard: `production` may not point at a
+	 * version with serious findings unless an owner waived them (see {@link waive}).
+	 */
+	useLabelGate(deps: Omit<LabelGateDeps, 'policy'>): ReturnType<typeof securityLabelGate> {
+		this.#gate = { ...deps, policy: () => this.policy() };
+		return securityLabelGate(this.#gate);
+	}
+
+	/** Whether the current user may record a waiver (owners only). */
+	canWaive(): boolean {
+		return this.#gate?.role() === 'owner';
+	}
+
+	/** An owner's waiver for `label` at a version, recorded in the audit log with the reason. */
+	waive(w: {
+		promptId: string;
+		versionId: string;
+		label: string;
+		reason: string;
+	}): Promise<AuditEntry> {
+		if (!this.#gate) throw new Error('the production gate is not set up');
+		return recordWaiver(this.#gate, w);
 	}
 }
