@@ -7,13 +7,16 @@ import type * as Y from 'yjs';
 import type { Prompt } from '../model/prompt';
 import type { Version } from '../model/version';
 import { versionSchema } from '../io/version-schemas';
-import { labelNames, projectFolder, projectPrompt, resolveLabel } from '../sync/projection';
+import { winningMove } from '../sync/label-resolution';
+import { projectFolder, projectPrompt } from '../sync/projection';
 import {
 	indexMaps,
 	pairKey,
 	promptDocParts,
 	readWorkingCopy,
-	type IndexMaps
+	splitPairKey,
+	type IndexMaps,
+	type SyncedLabelEvent
 } from '../sync/ydoc-model';
 import { MAIN_BRANCH } from '../vcs/service';
 
@@ -65,10 +68,43 @@ function folderPaths(maps: IndexMaps): Map<string, string> {
 	return paths;
 }
 
+/**
+ * Where every label of every prompt points, as `resolveLabel` (`sync/projection.ts`) decides it
+ * for one: the winning synced move, else (no move synced) the label record. One pass over the
+ * moves and the records, so a large library is not read once per prompt.
+ */
+function resolvedLabels(maps: IndexMaps): Map<string, Map<string, string>> {
+	const moves = new Map<string, Map<string, SyncedLabelEvent[]>>();
+	for (const e of maps.labelEvents.values()) {
+		if (!e || typeof e.promptId !== 'string' || typeof e.label !== 'string') continue;
+		const byLabel = moves.get(e.promptId) ?? new Map<string, SyncedLabelEvent[]>();
+		moves.set(e.promptId, byLabel);
+		byLabel.set(e.label, [...(byLabel.get(e.label) ?? []), e]);
+	}
+	const out = new Map<string, Map<string, string>>();
+	const put = (promptId: string, label: string, versionId: string) => {
+		const m = out.get(promptId) ?? new Map<string, string>();
+		out.set(promptId, m);
+		m.set(label, versionId);
+	};
+	for (const [promptId, byLabel] of moves)
+		for (const [label, events] of byLabel) {
+			const win = winningMove(events);
+			if (win?.to) put(promptId, label, win.to);
+		}
+	for (const [key, l] of maps.labels.entries()) {
+		const [promptId, label] = splitPairKey(key);
+		if (moves.get(promptId)?.has(label)) continue;
+		if (l && typeof l.versionId === 'string') put(promptId, label, l.versionId);
+	}
+	return out;
+}
+
 /** Decodes the prompt list of an index document. */
 export function readIndexView(index: Y.Doc): IndexView {
 	const maps = indexMaps(index);
 	const folders = folderPaths(maps);
+	const allLabels = resolvedLabels(maps);
 	const prompts: PromptEntry[] = [];
 	const trashed = new Map<string, string>();
 	for (const id of maps.prompts.keys()) {
@@ -78,11 +114,7 @@ export function readIndexView(index: Y.Doc): IndexView {
 			trashed.set(prompt.name, id);
 			continue;
 		}
-		const labels = new Map<string, string>();
-		for (const name of labelNames(maps, id)) {
-			const l = resolveLabel(maps, id, name);
-			if (l) labels.set(name, l.versionId);
-		}
+		const labels = allLabels.get(id) ?? new Map<string, string>();
 		prompts.push({
 			id,
 			name: prompt.name,
