@@ -430,6 +430,12 @@ export class PromptService {
 				const promptId = entry?.id ?? globalThis.crypto.randomUUID();
 				return this.docs.with(workspace, promptDocId(promptId), 'any', async (doc) => {
 					const decoded = entry ? readPromptDocView(doc.doc, entry.id) : undefined;
+					// Committing without main's head would start a second, unrelated history.
+					if (entry?.mainHead && !decoded?.versions.has(entry.mainHead))
+						throw new ApiError(
+							'conflict',
+							`the relay does not hold the head of main of "${req.name}" yet (not synced); retry later`
+						);
 					const plan: PlannedCommit = await planCommit(
 						{ ...req, author: who.name },
 						entry,
