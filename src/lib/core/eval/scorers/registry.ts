@@ -4,6 +4,7 @@ import { containsScorer } from './contains';
 import { costScorer } from './cost';
 import { embeddingScorer } from './embedding';
 import { equalsScorer } from './equals';
+import { answerRelevanceScorer, contextFaithfulnessScorer } from './grounding';
 import { humanScorer } from './human';
 import { javascriptScorer } from './javascript';
 import { jsonScorer } from './json';
@@ -30,7 +31,9 @@ const BUILT_IN: Scorer[] = [
 	javascriptScorer,
 	latencyScorer,
 	costScorer,
-	humanScorer
+	humanScorer,
+	contextFaithfulnessScorer,
+	answerRelevanceScorer
 ];
 
 /** Type name → scorer. Plugins may add entries with {@link registerScorer}. */
