@@ -15,6 +15,8 @@ import type { PromptloomDb } from '../store/db';
 import type { LabelGuard, PromptVcs } from '../vcs/prompt-vcs';
 import { DEFAULT_PROTECTED_LABELS } from './doc-schema';
 import { RelayCollabApi, type InviteAnswer } from './relay-api';
+import { RelayCollabStore, type CollabStore } from './store';
+import { DexieCollabStore } from './store.dexie';
 import {
 	APPROVER_ROLES,
 	isRole,
@@ -92,10 +94,12 @@ export class CollabService {
 	#summary: WorkspaceSummary | null = null;
 	/** Background calls (comments, members, the role poll) back off while the relay is down. */
 	readonly #gate: BackoffGate;
+	readonly #local: DexieCollabStore;
 
 	constructor(options: CollabServiceOptions) {
 		this.#o = options;
 		this.#now = options.now ?? Date.now;
+		this.#local = new DexieCollabStore(options.db);
 		this.#gate = new BackoffGate(options.online ? { online: options.online } : {});
 		options.vcs.setLabelGuard(this.labelGuard);
 	}
@@ -123,6 +127,12 @@ export class CollabService {
 			user: claims?.user ?? this.#me(),
 			tokenRole: claims?.role ?? null
 		};
+	}
+
+	/** Reviews and comments: on the relay for a shared workspace, on this device otherwise. */
+	#store(): CollabStore {
+		const api = this.#api();
+		return api ? new RelayCollabStore(api) : this.#local;
 	}
 
 	#api(): RelayCollabApi | null {
@@ -273,10 +283,7 @@ export class CollabService {
 
 	/** Review requests, newest first. */
 	async reviews(): Promise<ReviewRequest[]> {
-		const api = this.#api();
-		const list = api
-			? await api.reviews()
-			: await this.#o.db.reviews.orderBy('createdAt').reverse().toArray();
+		const list = await this.#store().reviews();
 		const applied = await this.#o.db.settings.bulkGet(list.map((r) => appliedKey(r.id)));
 		return list.map((r, i) =>
 			applied[i] && r.status === 'approved' ? { ...r, status: 'applied' } : r
@@ -297,7 +304,6 @@ export class CollabService {
 		if (s.you.role === 'viewer')
 			throw new PromptloomError('forbidden', 'a viewer cannot request reviews');
 		const id = crypto.randomUUID();
-		const api = this.#api();
 		const note = input.note?.trim() || undefined;
 		const promptName = (await this.#o.db.prompts.get(input.promptId))?.name;
 		const fields = {
@@ -308,10 +314,7 @@ export class CollabService {
 			versionId: input.versionId,
 			note
 		};
-		const review: ReviewRequest = api
-			? await api.requestReview(fields)
-			: { ...fields, requestedBy: s.you.user, status: 'pending', createdAt: this.#now() };
-		if (!api) await this.#o.db.reviews.add(review);
+		const review = await this.#store().requestReview(fields, s.you.user, this.#now());
 		await this.#audit('review.request', `review:${review.id}`, {
 			promptId: review.promptId,
 			label,
@@ -336,23 +339,13 @@ export class CollabService {
 				'forbidden',
 				`role "${s.you.role}" cannot approve or reject reviews (needs reviewer or owner)`
 			);
-		const api = this.#api();
-		let review: ReviewRequest;
-		if (api) review = await api.decide(id, decision, comment.trim() || undefined);
-		else {
-			const r = await this.#o.db.reviews.get(id);
-			if (!r) throw new PromptloomError('not_found', `review ${id} does not exist`);
-			if (r.status !== 'pending')
-				throw new PromptloomError('conflict', `review ${id} was already ${r.status}`);
-			review = {
-				...r,
-				status: decision,
-				decidedBy: s.you.user,
-				decidedAt: this.#now(),
-				...(comment.trim() ? { comment: comment.trim() } : {})
-			};
-			await this.#o.db.reviews.put(review);
-		}
+		const review = await this.#store().decide(
+			id,
+			decision,
+			s.you.user,
+			this.#now(),
+			comment.trim() || undefined
+		);
 		await this.#audit(
 			decision === 'approved' ? 'review.approve' : 'review.reject',
 			`review:${id}`,
@@ -386,7 +379,7 @@ export class CollabService {
 				await this.#o.db.settings.delete(appliedKey(r.id));
 				throw e;
 			}
-			if (!this.#api()) await this.#o.db.reviews.update(r.id, { status: 'applied' });
+			await this.#store().markApplied(r.id);
 			done.push({ ...r, status: 'applied' });
 		}
 		if (done.length) this.events.emit('collab:changed', { what: 'reviews' });
@@ -430,10 +423,7 @@ export class CollabService {
 
 	/** Comments on a prompt (all versions) or, with `versionId`, on one version; oldest first. */
 	async comments(promptId: string, versionId?: string | null): Promise<CommentRecord[]> {
-		const api = this.#api();
-		const all = api
-			? await api.comments(promptId)
-			: await this.#o.db.comments.where('promptId').equals(promptId).sortBy('createdAt');
+		const all = await this.#store().comments(promptId);
 		return versionId === undefined ? all : all.filter((c) => c.versionId === versionId);
 	}
 
@@ -446,20 +436,13 @@ export class CollabService {
 		if (!body) throw new PromptloomError('validation', 'the comment is empty');
 		if (body.length > 10_000)
 			throw new PromptloomError('validation', 'the comment is longer than 10,000 characters');
-		const api = this.#api();
-		let comment: CommentRecord;
-		if (api) comment = await api.addComment({ ...input, body });
-		else {
-			comment = {
-				id: crypto.randomUUID(),
-				promptId: input.promptId,
-				versionId: input.versionId,
-				author: this.#me(),
-				body,
-				createdAt: this.#now()
-			};
-			await this.#o.db.comments.add(comment);
-		}
+		const comment = await this.#store().addComment({
+			promptId: input.promptId,
+			versionId: input.versionId,
+			body,
+			author: this.#me(),
+			createdAt: this.#now()
+		});
 		await this.#audit(
 			'comment.add',
 			input.versionId ? `version:${input.versionId}` : `prompt:${input.promptId}`,
