@@ -116,6 +116,21 @@ describe('Langfuse SDK against the relay', () => {
 			{ role: 'user', content: '{{question}}', type: 'chatmessage' }
 		]);
 
+		const list = await langfuse.api.prompts.list({ label: 'production' });
+		expect(list.meta).toMatchObject({ page: 1, totalItems: 2, totalPages: 1 });
+		expect(list.data).toEqual([
+			expect.objectContaining({
+				name: 'greet',
+				type: 'text',
+				versions: [1, 2],
+				labels: ['latest', 'production', 'staging']
+			}),
+			expect.objectContaining({ name: 'support', type: 'chat', versions: [1], tags: ['support'] })
+		]);
+		expect((await langfuse.api.prompts.list({ tag: 'support' })).data.map((p) => p.name)).toEqual([
+			'support'
+		]);
+
 		await expect(langfuse.prompt.get('nope', { cacheTtlSeconds: 0 })).rejects.toMatchObject({
 			statusCode: 404
 		});

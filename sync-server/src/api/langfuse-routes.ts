@@ -9,6 +9,8 @@
 import {
 	langfuseCreateSchema,
 	langfuseGetQuerySchema,
+	langfuseListQuerySchema,
+	type LangfusePromptMetaList,
 	langfuseUpdateLabelsSchema,
 	type LangfusePrompt
 } from '../../../src/lib/core/api/schemas';
@@ -25,7 +27,7 @@ import {
 	parseQuery,
 	sendAnswer
 } from './http';
-import type { PromptService, Selected } from './prompts';
+import { LATEST_LABEL, type PromptService, type Selected } from './prompts';
 import { apiRoute, promptName } from './v1-routes';
 
 type ModelConfig = Prompt['modelConfig'];
@@ -112,6 +114,58 @@ export function addLangfuseRoutes(router: Router, ctx: ApiContext): void {
 				return a;
 			});
 			sendAnswer(req, res, answer);
+		})
+	);
+
+	router.add(
+		'GET',
+		'/api/public/v2/prompts',
+		apiRoute(async (req, res, url) => {
+			const who = await authenticateKey(req, keys, limiter, 'read');
+			const q = parseQuery(url, langfuseListQuerySchema);
+			const matching = await prompts.withIndex(who.workspace, (view) =>
+				view.prompts.filter(
+					(p) =>
+						(!q.name || p.name === q.name) &&
+						(!q.tag || p.prompt.tags.includes(q.tag)) &&
+						(!q.label || (q.label === LATEST_LABEL ? p.mainHead !== null : p.labels.has(q.label)))
+				)
+			);
+			const page = matching.slice((q.page - 1) * q.limit, q.page * q.limit);
+			const data: LangfusePromptMetaList['data'] = [];
+			for (const p of page)
+				data.push(
+					await prompts.withPrompt(who.workspace, p.name, (state) => {
+						const head = state.entry.mainHead
+							? state.doc.versions.get(state.entry.mainHead)
+							: undefined;
+						const onMain = new Set(state.chain);
+						const labels = [...state.entry.labels]
+							.filter(([, id]) => onMain.has(id))
+							.map(([l]) => l);
+						return {
+							name: p.name,
+							type: head?.content.type ?? p.prompt.type,
+							versions: state.chain.map((_, i) => i + 1),
+							labels: [...labels, ...(head ? [LATEST_LABEL] : [])].sort(),
+							tags: p.prompt.tags,
+							lastUpdatedAt: new Date(
+								Math.max(p.prompt.updatedAt, head?.createdAt ?? 0)
+							).toISOString(),
+							lastConfig: head ? toLangfuseConfig(head.metadata.modelConfig) : {}
+						};
+					})
+				);
+			const body: LangfusePromptMetaList = {
+				data,
+				meta: {
+					page: q.page,
+					limit: q.limit,
+					totalItems: matching.length,
+					totalPages: Math.ceil(matching.length / q.limit)
+				}
+			};
+			sendAnswer(req, res, jsonAnswer(body, REVALIDATE));
 		})
 	);
 

@@ -15,6 +15,8 @@ import {
 	getPromptQuerySchema,
 	langfuseCreateSchema,
 	langfuseGetQuerySchema,
+	langfuseListQuerySchema,
+	langfusePromptMetaListSchema,
 	langfusePromptSchema,
 	langfuseUpdateLabelsSchema,
 	listPromptsQuerySchema,
@@ -157,6 +159,19 @@ export const API_OPERATIONS: ApiOperation[] = [
 		success: { status: 200, schema: langfusePromptSchema },
 		errors: [400, 404],
 		etag: true
+	},
+	{
+		method: 'GET',
+		path: '/api/public/v2/prompts',
+		operationId: 'langfuseListPrompts',
+		tag: 'langfuse',
+		summary:
+			'Langfuse: list prompts with their versions on main and labels (name, label, tag filters; pages)',
+		auth: ['basic', 'apiKey'],
+		scope: 'read',
+		query: langfuseListQuerySchema,
+		success: { status: 200, schema: langfusePromptMetaListSchema },
+		errors: [400]
 	},
 	{
 		method: 'POST',

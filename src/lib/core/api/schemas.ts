@@ -399,6 +399,29 @@ export const langfuseUpdateLabelsSchema = z.object({
 	newLabels: z.array(labelNameSchema).max(20)
 });
 
+export const langfusePromptMetaListSchema = z
+	.object({
+		data: z.array(
+			z.object({
+				name: z.string(),
+				type: z.enum(['text', 'chat']),
+				versions: z.array(z.number().int()),
+				labels: z.array(z.string()),
+				tags: z.array(z.string()),
+				lastUpdatedAt: z.string(),
+				lastConfig: z.unknown()
+			})
+		),
+		meta: z.object({
+			page: z.number().int(),
+			limit: z.number().int(),
+			totalItems: z.number().int(),
+			totalPages: z.number().int()
+		})
+	})
+	.meta({ id: 'LangfusePromptMetaList' });
+export type LangfusePromptMetaList = z.infer<typeof langfusePromptMetaListSchema>;
+
 export const langfuseListQuerySchema = z.object({
 	name: z.string().optional(),
 	label: z.string().optional(),

@@ -51,7 +51,7 @@ describe('readIndexView', () => {
 				),
 				async (moves, records) => {
 					const index = new Y.Doc();
-					const ids = [];
+					const ids: string[] = [];
 					for (const n of ['a', 'b', 'c']) ids.push((await promptIn(index, n)).promptId);
 					const maps = indexMaps(index);
 					index.transact(() => {
