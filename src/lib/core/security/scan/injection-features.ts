@@ -13,7 +13,8 @@ export const META_FEATURES = [
 	'BASE64_PAYLOAD',
 	'LEET_HIT',
 	'DECODED_HIT',
-	'RULE_KINDS'
+	'RULE_KINDS',
+	'QUOTED_HIT'
 ] as const;
 
 export type MetaFeature = (typeof META_FEATURES)[number];

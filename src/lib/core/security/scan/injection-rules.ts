@@ -52,6 +52,22 @@ export const INJECTION_RULES: InjectionRule[] = [
 		severity: 'high',
 		message: 'Asks the model to ignore or replace its instructions',
 		patterns: [
+			r(
+				`\\b(?:forget|ignore|disregard|abandon|drop|skip) (?:about )?(?:the |your |this |my )?(?:current |original |previous |summari[sz]ation |translation )?(?:task|mission|assignment|objective)\\b`
+			),
+			r(
+				`\\b(?:ignore|disregard|regardless of) what (?:the|this) (?:document|text|email|page|article|context|message) says`
+			),
+			r(`\\bvergiss (?:den|deinen|die|deine) (?:auftrag|aufgabe|mission)`),
+			r(
+				`\\b(?:deine|ihre|die) (?:sicherheitsrichtlinien|richtlinien|regeln|anweisungen|vorgaben|filter) (?:\\w+ )?(?:ignorieren|umgehen|vergessen|missachten)`
+			),
+			r(`\\boublie[sz]? (?:ta|votre|la) (?:mission|tache)`),
+			r(
+				`\\b(?:ne (?:suis|suivez|respecte|respectez) plus|n'obeis plus a) (?:les |tes |vos )?(?:regles|consignes|instructions)`
+			),
+			r(`\\bolvida (?:tu|la|su) (?:tarea|mision)`),
+			r(`\\bignora (?:todo )?lo que dice (?:el|este|la) (?:documento|texto|correo|pagina)`),
 			r(`\\b${VERB_EN} ${DET_EN}(?:\\w+ )?${PREV_EN} ${NOUN_EN}`),
 			r(`\\b${VERB_EN} (?:all|any|every|your) (?:of )?(?:the |your |my )?${NOUN_EN}`),
 			r(
@@ -76,6 +92,15 @@ export const INJECTION_RULES: InjectionRule[] = [
 		severity: 'high',
 		message: 'Announces new instructions that replace the original task',
 		patterns: [
+			r(
+				`\\b(?:do not|don't|never) (?:mention|reveal|disclose|tell (?:anyone|the user) about) (?:this|these) (?:instructions?|message|note|request)`
+			),
+			r(
+				`\\b(?:overrides?|supersedes?|replaces?|takes? precedence over) (?:whatever|everything|all|any(?:thing)?|the) (?:you (?:were|have been) (?:asked|told|given)|(?:previous |prior |other )?(?:instructions|prompts|tasks|others))`
+			),
+			r(
+				`\\b(?:when|while|if you are) (?:summari[sz]ing|translating|answering|reading|processing)(?: (?:this|the) \\w+)?,? (?:insert|add|include|append|say|tell|mention|write|output|recommend)`
+			),
 			r(
 				`\\b(?:new|updated|real|actual|true|revised|override|overriding|secret|important|urgent) (?:system )?(?:instructions?|rules?|task|prompt|directive|orders)\\s?:`
 			),
@@ -106,13 +131,25 @@ export const INJECTION_RULES: InjectionRule[] = [
 		message: 'Tries to make the model reveal its system prompt or hidden instructions',
 		patterns: [
 			r(
+				`\\b(?:list|print|show|repeat|output|write|reveal|share|dump) (?:\\w+ ){0,3}(?:rules?|instructions|notes|context|guidelines) (?:you (?:were|have been) given|you received|from your context|in your context|you were told)`
+			),
+			r(
+				`\\b(?:hidden|secret|confidential|internal) (?:context|notes|instructions|rules|prompt) (?:you received|from your context|in your context|you were given)`
+			),
+			r(
+				`\\b(?:revele|revelant|montre|affiche) (?:\\w+ )?(?:tes|vos) instructions (?:cachees|secretes|initiales)`
+			),
+			r(
 				`\\b(?:reveal|show|print|repeat|output|display|leak|dump|tell|give|share|expose|write out|recite|echo|spell out|paste|list|provide|return|disclose) (?:me |us )?(?:all |verbatim |exactly |word for word )?(?:of )?(?:your|its) (?:full |entire |complete |original |initial |hidden |secret |exact |internal |underlying |confidential |system )*(?:system prompt|system message|prompt|instructions|pre prompt|preprompt|configuration|rules|guidelines|directives|context window|initial message)`
 			),
 			r(
 				`\\b(?:reveal|show|print|repeat|output|display|leak|dump|tell me|give me|share|expose|recite|echo|paste|disclose) (?:me )?(?:all |verbatim |exactly )?(?:of )?the (?:full |entire |complete |original |initial |hidden |secret |exact |internal |confidential )*(?:system prompt|system message|initial prompt|hidden instructions|developer message|pre prompt|preprompt|initial instructions|instructions you were given|prompt above|text above)`
 			),
 			r(
-				`\\bwhat (?:is|are|was|were) (?:your|the) (?:exact |full |original |initial |hidden |secret )*(?:system prompt|system message|initial instructions|original instructions|hidden instructions|instructions you were given|first instructions)`
+				`\\bwhat (?:is|are|was|were) your (?:exact |full |original |initial |hidden |secret )*(?:system prompt|system message|initial instructions|original instructions|hidden instructions|instructions|first instructions|rules)`
+			),
+			r(
+				`\\bwhat (?:is|are|was|were) the (?:exact |full |hidden |secret )*(?:system prompt|system message|hidden instructions|instructions you were given)`
 			),
 			r(
 				`\\b(?:repeat|print|output|copy|recite) (?:all |everything |the (?:text|words|content|lines?) )?(?:above|before this|preceding|that came before)`
@@ -148,7 +185,9 @@ export const INJECTION_RULES: InjectionRule[] = [
 			r(`\\bpretend (?:to be|you are|that you are|you're|to have no)\\b`),
 			r(`\\byou will now (?:act|respond|behave|answer|be|only)\\b`),
 			r(`\\b(?:switch|change|go|transition) (?:in)?to (?:\\w+ ){0,2}mode\\b`),
-			r(`\\b(?:enter|enable|activate|unlock|turn on) (?:\\w+ ){0,2}mode\\b`),
+			r(
+				`\\b(?:enter|enable|activate|unlock|turn on) (?:\\w+ ){0,2}mode\\b(?! (?:on|in|of|for) (?:my |your |the |an? )?(?:android|phone|iphone|device|chrome|firefox|browser|windows|settings|pixel|samsung|tablet|app|computer|mac|pc)\\b)`
+			),
 			r(
 				`\\b(?:du bist|sie sind|ihr seid) (?:ab )?(?:jetzt|nun|sofort|ab sofort|ab jetzt|von nun an)\\b`
 			),
@@ -211,6 +250,18 @@ export const INJECTION_RULES: InjectionRule[] = [
 		message: 'Claims special authority over the model (developer, admin, system)',
 		patterns: [
 			r(
+				`\\b(?:note|message|attention|reminder|instructions?) (?:to|for) (?:the |any |all )?(?:ai|llm|language model|ai model|model|assistant|agents?|ai agents?)\\b`
+			),
+			r(
+				`\\b(?:hinweis|nachricht|achtung) an (?:die |den )?(?:ki|ai|sprachmodell|assistenten)\\b|\\bnote (?:a|pour) l'?(?:ia|assistant)\\b|\\bnota (?:para|a) (?:la )?(?:ia|asistente)\\b`
+			),
+			r(
+				`\\bthe (?:admin|administrator|operator|developer|user|owner) has (?:authori[sz]ed|granted|given|allowed) you\\b`
+			),
+			r(
+				`\\b(?:administrador|administrator|administrateur|admin|entwickler|desarrollador|developpeur) (?:te |t')?(?:autoriza|erlaubt dir|autorise|permite)`
+			),
+			r(
 				`\\bi am (?:your|the|an?) (?:developer|creator|admin|administrator|owner|operator|system administrator|programmer|maker|openai|anthropic)\\b`
 			),
 			r(
@@ -252,6 +303,12 @@ export const INJECTION_RULES: InjectionRule[] = [
 		severity: 'high',
 		message: 'Tries to make an agent run commands or call tools it was not asked to',
 		patterns: [
+			r(
+				`\\b(?:automatically|silently|immediately) (?:\\w+ ){0,2}(?:approve|pay|transfer|forward|delete|purchase|buy|book|accept|sign)\\b`
+			),
+			r(
+				`\\b(?:approve|pay|transfer|send|forward|delete|purchase|buy|book|accept) (?:\\w+ ){0,4}without (?:asking|telling|informing|notifying|confirming with) (?:the )?user`
+			),
 			/\b(?:curl|wget)\s[^\n|]{1,200}\|\s?(?:sudo\s)?(?:ba|z)?sh\b/g,
 			r(
 				`\\b(?:execute|run|call|invoke|use) (?:the )?(?:following|this|these) (?:shell |bash |system |terminal )?(?:commands?|code|scripts?|tool|function)(?: immediately| now| silently| without asking)`
@@ -270,12 +327,15 @@ export const INJECTION_RULES: InjectionRule[] = [
 		severity: 'high',
 		message: 'Known jailbreak persona or mode (DAN, developer mode, …)',
 		patterns: [
+			r(
+				`\\b(?:pretend|act|roleplay|role play) (?:to be |as )?my (?:dead |late |deceased )?(?:grandma|grandmother|granny|nan|grandpa|grandfather)\\b`
+			),
 			r(`\\bdo anything now\\b`),
 			r(
 				`\\b(?:you are|you're|act as|become|play|be|called|named|as) (?:a |an |the )?(?:dan|stan|dude|aim|mongo tom|evilbot|betterdan|antigpt|anti gpt|dan gpt|chatgpt dan|kevin|maximum|jailbreak|basedgpt|devmode|ucar)\\b`
 			),
 			r(
-				`\\b(?:developer|dev|jailbreak|jailbroken|god|unrestricted|unfiltered|uncensored|evil|chaos|opposite|dan) mode(?: enabled| activated| on| output|\\b)(?! (?:on|in|of|for) (?:my |your |the |an? )?(?:android|phone|iphone|device|chrome|firefox|browser|windows|settings|pixel|samsung|tablet|app))`
+				`\\b(?:developer|dev|jailbreak|jailbroken|god|unrestricted|unfiltered|uncensored|evil|chaos|opposite|dan) mode(?! (?:on|in|of|for) (?:my |your |the |an? )?(?:android|phone|iphone|device|chrome|firefox|browser|windows|settings|pixel|samsung|tablet|app|computer|mac|pc)\\b)(?: enabled| activated| on| output|\\b)`
 			),
 			r(
 				`\\bjailbr(?:ea|o)k(?:en|ed|ing)?\\b(?! (?:an? |my |your |the )?(?:iphone|ipad|phone|ios|android|device|console|switch|ps\\d|kindle|firestick|fire stick|apple tv|router))`
@@ -300,6 +360,18 @@ export const INJECTION_RULES: InjectionRule[] = [
 		severity: 'high',
 		message: 'Asks the model to drop its safety rules or refusals',
 		patterns: [
+			r(
+				`\\b(?:liberated|freed|released|unshackled|unchained) from (?:all |any |your |its )?(?:\\w+ )?(?:policies|rules|restrictions|guidelines|constraints|filters|programming)`
+			),
+			r(
+				`\\b(?:execute|do|say|output|generate|answer|respond to|write) (?:anything|everything|whatever)(?: (?:i|you|we|they|the user))?(?: \\w+)? (?:without|with no) (?:any )?(?:restrictions|filters|limits|rules|questions|censorship)`
+			),
+			r(
+				`\\b(?:pretend|imagine|act as if|assume) (?:that )?(?:the |your |all )?(?:rules|guidelines|restrictions|filters|policies|laws) (?:don'?t|do not|no longer) (?:exist|apply)`
+			),
+			r(
+				`\\b(?:filter|filtern|richtlinien|regeln|einschrankungen) (?:zu )?(?:umgehen|deaktivieren)|\\b(?:contourner|desactiver) (?:les |tes |vos )?(?:filtres|regles|restrictions)|\\b(?:saltarte|saltar|evitar|desactivar) (?:los |tus |las )?(?:filtros|reglas|restricciones)`
+			),
 			r(
 				`\\b(?:ignore|ignoring|bypass|bypassing|disable|disabling|remove|removing|turn off|break (?:free )?(?:of|from)?|broken free (?:of|from)|escape|escaped|escaping|circumvent|evade|lift|suspend|freed from|free yourself from) (?:any |all |the |your |of |its |my )*(?:ethical |moral |safety |content |openai'?s? |anthropic'?s? |usual |typical |programmed |built in |normal |own )*(?:restrictions|filters?|filtering|limitations|limits|guidelines|censorship|safeguards|guardrails|boundaries|constraints|ethics|morals|morality|content policy|content policies|safety measures|alignment|principles|rules)\\b`
 			),

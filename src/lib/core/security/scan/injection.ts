@@ -32,6 +32,8 @@ interface Hit {
 	end: number;
 	leetOnly: boolean;
 	decoded: boolean;
+	/** Inside quotation marks: talked about rather than addressed to the model. */
+	quoted?: boolean;
 }
 
 function ruleHits(n: NormalizedText, decodedSpan?: [number, number]): Hit[] {
@@ -58,6 +60,19 @@ function ruleHits(n: NormalizedText, decodedSpan?: [number, number]): Hit[] {
 		}
 	}
 	return hits;
+}
+
+const QUOTE = /["'\u2018\u2019\u201c\u201d\u201e\u00ab\u00bb]/;
+
+/**
+ * Whether the match `[start, end)` is itself a quotation (`"ignore previous instructions"`
+ * attacks): a quotation mark right before it and right after it. A quoted cell or paragraph
+ * that merely contains the match does not count.
+ */
+function isQuotation(text: string, start: number, end: number): boolean {
+	const before = text.slice(Math.max(0, start - 2), start);
+	const after = text.slice(end, end + 2);
+	return QUOTE.test(before) && QUOTE.test(after);
 }
 
 /** Zero-width or bidi characters between two letters (soft hyphens and emoji joiners don't count). */
@@ -115,6 +130,7 @@ interface Analysis {
 function analyze(text: string): Analysis {
 	const n = normalizeText(text);
 	const hits = ruleHits(n);
+	for (const h of hits) h.quoted = isQuotation(text, h.start, h.end);
 	const payloads = findBase64Text(text).map((run) => {
 		const dn = normalizeText(run.decoded);
 		const at = normalizedIndex(n, run.start);
@@ -133,7 +149,7 @@ function analyze(text: string): Analysis {
 		const e = Math.min(len, s + WINDOW);
 		const inWindow = hits.filter((h) => h.nStart >= s && h.nStart < Math.max(e, s + 1));
 		const rules = new Map<string, number>();
-		for (const h of inWindow) rules.set(h.rule.id, (rules.get(h.rule.id) ?? 0) + 1);
+		for (const h of inWindow) if (!h.quoted) rules.set(h.rule.id, (rules.get(h.rule.id) ?? 0) + 1);
 		const meta: Partial<Record<MetaFeature, number>> = {
 			HIDDEN_TAGS: n.tagRuns.filter((t) => t.decoded.trim().length > 0).length,
 			INVISIBLE_CHARS: hidden,
@@ -141,7 +157,8 @@ function analyze(text: string): Analysis {
 			BASE64_PAYLOAD: payloads.filter((p) => p.at >= s && p.at < e).length,
 			LEET_HIT: inWindow.filter((h) => h.leetOnly).length,
 			DECODED_HIT: inWindow.filter((h) => h.decoded).length,
-			RULE_KINDS: new Set(inWindow.map((h) => h.rule.id)).size
+			RULE_KINDS: new Set(inWindow.filter((h) => !h.quoted).map((h) => h.rule.id)).size,
+			QUOTED_HIT: inWindow.filter((h) => h.quoted).length
 		};
 		const signals: WindowSignals = { rules, meta };
 		const decodedText = payloads
