@@ -7,14 +7,14 @@
  * Rule for personal workspaces: reviews are skipped when the user is alone, i.e. the only member
  * and owner (always true for a personal workspace, and for a shared workspace with one member).
  */
-import { BackoffGate } from '../sync/backoff-gate';
+import { BackoffGate } from '../relay/backoff-gate';
 import { EventBus } from '../events';
 import { PromptloomError } from '../model/errors';
 import type { AuditLog } from '../security/audit/log';
 import type { PromptloomDb } from '../store/db';
 import type { LabelGuard, PromptVcs } from '../vcs/prompt-vcs';
 import { DEFAULT_PROTECTED_LABELS } from './doc-schema';
-import { RelayCollabApi, type InviteAnswer } from './relay-api';
+import { RelayCollabApi, type InviteAnswer } from '../relay/rest-api';
 import { RelayCollabStore, type CollabStore } from './store';
 import { DexieCollabStore } from './store.dexie';
 import {

@@ -7,8 +7,8 @@ export type {
 	WorkspaceSummary
 } from './collab-service';
 export { ACCESS_POLL_MS, followAccess } from './access-follower';
-export { RelayCollabApi } from './relay-api';
-export type { InviteAnswer, MembersAnswer } from './relay-api';
+export { RelayCollabApi } from '../relay/rest-api';
+export type { InviteAnswer, MembersAnswer } from '../relay/rest-api';
 export * from './types';
 export * from './doc-schema';
 export { readTokenClaims, relayHttpBase } from './workspace';

@@ -3,7 +3,7 @@
  * (`store.dexie.ts`), on the relay for a shared one (`RelayCollabStore` below). The collaboration
  * service checks roles and records the audit entries; a store only keeps the records.
  */
-import type { RelayCollabApi } from './relay-api';
+import type { RelayCollabApi } from '../relay/rest-api';
 import type { CommentRecord, ReviewRequest } from './types';
 
 /** What a new review request names; the store adds who asked, when and its status. */

@@ -6,7 +6,7 @@ import { SyncBridge } from './bridge';
 import { memoryPersistence, type DocPersistence } from './doc-persistence';
 import { syncConfigSchema, writesContent, type SyncConfig, type SyncConfigInput } from './invite';
 import { presenceFor } from './presence';
-import { RelayLink, type DivergedFault, type RelaySnapshot } from './relay-link';
+import { RelayLink, type DivergedFault, type RelaySnapshot } from '../relay/link';
 import type { SyncStatus } from './status';
 import { promptDocId, WorkspaceDocs } from './workspace-docs';
 import { CATCH_UP_ORIGIN, LOCAL_ORIGIN, promptDocParts, writeWorkingCopy } from './ydoc-model';

@@ -1,26 +1,32 @@
 /** @module The connection of a workspace to the relay: index socket, open documents, catch-up, uploads. */
-import { base64ToBytes, bytesToBase64 } from '../util/crypto';
-import {
-	BATCH_PATH,
-	CLOSE,
-	MESSAGE_RELAY_ERROR,
-	relaySubprotocols,
-	type BatchRequest,
-	type BatchResponse
-} from '../relay/protocol';
-import { BackoffGate } from './backoff-gate';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { relayHttpUrl, relayWsUrl, writesContent, type SyncConfig } from './invite';
-import type { SyncErrorReason, SyncStatus } from './status';
-import { CATCH_UP_ORIGIN } from './ydoc-model';
-import { INDEX_DOC_ID, promptDocId, type WorkspaceDocs } from './workspace-docs';
+import { relayWsUrl, writesContent, type SyncConfig } from '../sync/invite';
+import type { SyncStatus } from '../sync/status';
+import { CATCH_UP_ORIGIN } from '../sync/ydoc-model';
+import { INDEX_DOC_ID, promptDocId, type WorkspaceDocs } from '../sync/workspace-docs';
+import { base64ToBytes, bytesToBase64 } from '../util/crypto';
+import { BackoffGate } from './backoff-gate';
+import {
+	AccessRefused,
+	RelayHttpError,
+	divergedFault,
+	divergenceOf,
+	readRelayError,
+	refusalFault,
+	type DivergedFault,
+	type LinkFault
+} from './errors';
+import { RelayHttp } from './http';
+import { CLOSE, MESSAGE_RELAY_ERROR, relaySubprotocols } from './protocol';
+import { linkStatus } from './status';
 
-/** Relay message type 4: `{code, message, room, dropped}` as a JSON string. */
+export type { DivergedFault } from './errors';
+
 /** Documents asked for in one `POST /sync/batch`. */
 export const CATCH_UP_CHUNK = 2000;
 /** Times a document still behind its change marker is fetched again (about 40 s in all). */
@@ -49,25 +55,11 @@ export interface RelayLinkOptions {
 	diverged?: DivergedFault | null;
 }
 
-/** Why the local copy differs from the relay's for good. */
-export interface DivergedFault {
-	reason: 'read_only' | 'rejected';
-	message: string;
-	/** Room of the dropped update (`<workspace>/<doc>`). */
-	room: string;
-}
-
 /** The relay's copy of a whole workspace (index and prompt documents), as Yjs updates. */
 export interface RelaySnapshot {
 	index: Uint8Array;
 	prompts: Map<string, Uint8Array>;
 }
-
-/** The relay refused this device's token or membership: retrying cannot help. */
-class AccessRefused extends Error {}
-
-/** Error codes of relay message type 4 that mean an update of this device was dropped. */
-const DROP_CODES = new Set(['read_only', 'approval_required', 'forbidden', 'rejected_update']);
 
 /** A prompt document connected live (open in an editor). */
 export interface LiveDoc {
@@ -80,28 +72,6 @@ export interface LiveDoc {
 const b64 = bytesToBase64;
 const unb64 = base64ToBytes;
 
-/** Decodes the payload of a relay error message. */
-function readRelayError(decoder: decoding.Decoder): {
-	code: string;
-	message: string;
-	room: string;
-} {
-	try {
-		const v = JSON.parse(decoding.readVarString(decoder)) as {
-			code?: string;
-			message?: string;
-			room?: string;
-		};
-		return {
-			code: String(v.code ?? 'error'),
-			message: String(v.message ?? 'relay error'),
-			room: String(v.room ?? '')
-		};
-	} catch {
-		return { code: 'protocol', message: 'unreadable error message from the relay', room: '' };
-	}
-}
-
 /**
  * Keeps the index document connected at all times, connects a prompt document only while it is
  * open, fetches changed prompt documents with batched `POST /sync/batch` requests (the index's
@@ -112,7 +82,7 @@ export class RelayLink {
 	readonly #config: SyncConfig;
 	readonly #docs: WorkspaceDocs;
 	readonly #WS?: typeof globalThis.WebSocket;
-	readonly #fetch: typeof globalThis.fetch;
+	readonly #http: RelayHttp;
 	readonly #isOnline: () => boolean;
 	readonly #onStatus: (s: SyncStatus) => void;
 	readonly #onPendingChange?: (ids: string[]) => void;
@@ -140,28 +110,22 @@ export class RelayLink {
 	readonly #staleRetryTimers = new Set<ReturnType<typeof setTimeout>>();
 	/** Asks `/healthz` at most once per growing, jittered delay while the relay is down. */
 	readonly #healthGate = new BackoffGate();
-	#fault: {
-		reason: SyncErrorReason;
-		message: string;
-		retrying: boolean;
-		canReset?: boolean;
-	} | null = null;
+	#fault: LinkFault | null = null;
 	#everOpened = false;
 	#stopped = false;
 	#status: SyncStatus = { state: 'syncing', detail: 'connecting' };
-	#lastSynced = 0;
 
 	constructor(options: RelayLinkOptions) {
 		this.#config = options.config;
 		this.#docs = options.docs;
 		this.#WS = options.WebSocket;
-		this.#fetch = options.fetch ?? ((...a) => globalThis.fetch(...a));
+		this.#http = new RelayHttp(options.config, options.fetch ?? ((...a) => globalThis.fetch(...a)));
 		this.#isOnline = options.isOnline ?? (() => true);
 		this.#onStatus = options.onStatus ?? (() => {});
 		this.#onPendingChange = options.onPendingChange;
 		this.#onDiverged = options.onDiverged;
 		this.#diverged = options.diverged ?? null;
-		if (this.#diverged) this.#fault = RelayLink.#divergedFault(this.#diverged);
+		if (this.#diverged) this.#fault = divergedFault(this.#diverged);
 		for (const id of options.pendingUploads ?? []) this.#pending.add(id);
 	}
 
@@ -196,18 +160,11 @@ export class RelayLink {
 		);
 		p.messageHandlers[MESSAGE_RELAY_ERROR] = (_enc, decoder) => {
 			const err = readRelayError(decoder);
-			if (DROP_CODES.has(err.code)) {
-				const diverged: DivergedFault = {
-					reason: err.code === 'read_only' ? 'read_only' : 'rejected',
-					message:
-						err.code === 'read_only'
-							? 'your role is read-only: the relay does not accept your changes'
-							: `the relay refused a change: ${err.message}`,
-					room: err.room || `${this.#config.workspace}/${docId}`
-				};
+			const diverged = divergenceOf(err, `${this.#config.workspace}/${docId}`);
+			if (diverged) {
 				// A read-only refusal is the stronger fact: it is kept over a later rejection.
 				if (this.#diverged?.reason !== 'read_only') this.#diverged = diverged;
-				this.#fault = RelayLink.#divergedFault(this.#diverged!);
+				this.#fault = divergedFault(this.#diverged!);
 				this.#onDiverged?.(this.#diverged!);
 			} else this.#fault = { reason: 'protocol', message: err.message, retrying: false };
 			this.#update();
@@ -224,34 +181,19 @@ export class RelayLink {
 
 	/** Records a refusal of the relay (401 token, 403 membership) and stops reconnecting. */
 	#refuse(status: number, detail: string): void {
-		this.#fault =
-			status === 403
-				? {
-						reason: 'not_member',
-						message: `${detail}; ask an owner of the workspace to invite you again`,
-						retrying: false
-					}
-				: { reason: 'auth_refused', message: detail, retrying: false };
+		this.#fault = refusalFault(status, detail);
 		this.#index?.disconnect();
 		this.#update();
 	}
 
-	/** For a 401/403 answer of the relay: records the refusal and returns the error to throw. */
-	async #refusal(res: Response): Promise<AccessRefused | null> {
-		if (res.status !== 401 && res.status !== 403) return null;
-		const body = (await res.json().catch(() => ({}))) as { error?: unknown };
-		const detail = typeof body.error === 'string' ? body.error : `the relay answered ${res.status}`;
-		this.#refuse(res.status, detail);
-		return new AccessRefused(detail);
-	}
-
-	static #divergedFault(d: DivergedFault) {
-		return {
-			reason: d.reason,
-			message: `${d.message}; this device's copy now differs from the relay's`,
-			retrying: false,
-			canReset: true
-		};
+	/** A batch request whose refusal of access is recorded before it is thrown. */
+	async #batch(...args: Parameters<RelayHttp['batch']>) {
+		try {
+			return await this.#http.batch(...args);
+		} catch (e) {
+			if (e instanceof AccessRefused) this.#refuse(e.status, e.message);
+			throw e;
+		}
 	}
 
 	/**
@@ -330,20 +272,7 @@ export class RelayLink {
 
 	/** Full state of some documents from `POST /sync/batch` (in the order asked). */
 	async #fetchFull(docIds: string[]): Promise<Uint8Array[]> {
-		const res = await this.#fetch(`${relayHttpUrl(this.#config.relay)}${BATCH_PATH}`, {
-			method: 'POST',
-			headers: {
-				authorization: `Bearer ${this.#config.token}`,
-				'content-type': 'application/json'
-			},
-			body: JSON.stringify({ docs: docIds.map((doc) => ({ doc })) } satisfies BatchRequest)
-		});
-		if (!res.ok)
-			throw (
-				(await this.#refusal(res)) ??
-				new Error(`the relay answered ${res.status} to the catch-up request`)
-			);
-		const json = (await res.json()) as BatchResponse;
+		const json = await this.#batch(docIds.map((doc) => ({ doc })));
 		const byDoc = new Map(json.docs.map((d) => [d.doc, d.update]));
 		return docIds.map((id) => {
 			const u = byDoc.get(id);
@@ -471,20 +400,10 @@ export class RelayLink {
 
 	async #fetchBatch(ids: string[]): Promise<void> {
 		const loaded = await Promise.all(ids.map((id) => this.#docs.prompt(id)));
-		const body = JSON.stringify({
-			docs: ids.map((id, i) => ({ doc: promptDocId(id), sv: b64(Y.encodeStateVector(loaded[i])) }))
-		} satisfies BatchRequest);
-		const res = await this.#fetch(`${relayHttpUrl(this.#config.relay)}${BATCH_PATH}`, {
-			method: 'POST',
-			headers: {
-				authorization: `Bearer ${this.#config.token}`,
-				'content-type': 'application/json'
-			},
-			body
-		});
-		if (!res.ok)
-			throw (await this.#refusal(res)) ?? new Error(`batch catch-up answered ${res.status}`);
-		const json = (await res.json()) as BatchResponse;
+		const json = await this.#batch(
+			ids.map((id, i) => ({ doc: promptDocId(id), sv: b64(Y.encodeStateVector(loaded[i])) })),
+			'batch catch-up'
+		);
 		const byId = new Map(ids.map((id, i) => [promptDocId(id), loaded[i]]));
 		for (const { doc, update } of json.docs) {
 			const target = byId.get(doc);
@@ -599,18 +518,17 @@ export class RelayLink {
 			this.#update();
 			return;
 		}
-		const base = relayHttpUrl(this.#config.relay);
 		if (this.#healthGate.waitMs > 0) return; // asked recently and it was down: still down
 		try {
 			await this.#healthGate.run(
 				'relay health',
-				() => this.#fetch(`${base}/healthz`, { mode: 'no-cors' as RequestMode }),
+				() => this.#http.health(),
 				() => true
 			);
 		} catch {
 			this.#fault = {
 				reason: 'relay_down',
-				message: `the relay at ${base} is not reachable`,
+				message: `the relay at ${this.#http.base} is not reachable`,
 				retrying: true
 			};
 			this.#update();
@@ -619,27 +537,20 @@ export class RelayLink {
 		if (this.#everOpened && this.#index?.wsconnected) return;
 		let refused: string | null = null;
 		try {
-			const res = await this.#fetch(`${base}${BATCH_PATH}`, {
-				method: 'POST',
-				headers: {
-					authorization: `Bearer ${this.#config.token}`,
-					'content-type': 'application/json'
-				},
-				body: '{"docs":[]}'
-			});
-			if (res.status === 401) refused = 'the relay refused the token (invalid or expired)';
-			else if (res.status === 403) {
-				await this.#refusal(res);
-				return;
-			} else if (res.ok) {
-				const j = (await res.json()) as { workspace?: string };
-				if (j.workspace && j.workspace !== this.#config.workspace)
-					refused = `the token is for workspace "${j.workspace}", not "${this.#config.workspace}"`;
-			}
-		} catch {
-			// Not readable from here (cross-origin): judge by the socket alone.
-			if (!this.#everOpened)
+			const j = await this.#http.batch([], 'token check');
+			if (j.workspace && j.workspace !== this.#config.workspace)
+				refused = `the token is for workspace "${j.workspace}", not "${this.#config.workspace}"`;
+		} catch (e) {
+			if (e instanceof AccessRefused) {
+				if (e.status === 403) {
+					this.#refuse(403, e.message);
+					return;
+				}
+				refused = 'the relay refused the token (invalid or expired)';
+			} else if (!(e instanceof RelayHttpError) && !this.#everOpened) {
+				// Not readable from here (cross-origin): judge by the socket alone.
 				refused = 'the relay is up but refused the connection (check the token)';
+			}
 		}
 		if (refused) {
 			this.#fault = { reason: 'auth_refused', message: refused, retrying: false };
@@ -650,23 +561,19 @@ export class RelayLink {
 
 	#update(): void {
 		const idx = this.#index;
-		let next: SyncStatus;
-		if (this.#fault && !(this.#fault.reason === 'relay_down' && idx?.wsconnected))
-			next = { state: 'error', ...this.#fault };
-		else if (!this.#isOnline()) next = { state: 'offline', since: Date.now() };
-		else if (!idx?.wsconnected) next = { state: 'syncing', detail: 'connecting to the relay' };
-		else if (!idx.synced) next = { state: 'syncing', detail: 'exchanging the workspace index' };
-		else if (this.#catchingUp || this.#staleRetryTimers.size)
-			next = { state: 'syncing', detail: 'fetching changed prompts' };
-		else if (this.#pending.size || this.#uploading.size)
-			next = {
-				state: 'syncing',
-				detail: `sending ${this.#pending.size + this.#uploading.size} prompt(s)`
-			};
-		else {
-			if (this.#status.state !== 'synced') this.#lastSynced = Date.now();
-			next = { state: 'synced', at: this.#lastSynced, readOnly: this.readOnly };
-		}
+		const next = linkStatus(
+			{
+				fault: this.#fault,
+				online: this.#isOnline(),
+				indexConnected: !!idx?.wsconnected,
+				indexSynced: !!idx?.synced,
+				fetching: this.#catchingUp > 0 || this.#staleRetryTimers.size > 0,
+				sending: this.#pending.size + this.#uploading.size,
+				readOnly: this.readOnly
+			},
+			this.#status,
+			Date.now()
+		);
 		if (
 			JSON.stringify(next) !== JSON.stringify(this.#status) ||
 			next.state !== this.#status.state

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BackoffGate } from './backoff-gate';
-import { RelayCollabApi } from '../collab/relay-api';
+import { RelayCollabApi } from './rest-api';
 
 const down = () => Promise.reject(new TypeError('fetch failed'));
 

@@ -1,8 +1,8 @@
 /** @module Client of the relay's workspace REST API (members, invites, reviews, comments). */
 import { PromptloomError, type ErrorCode } from '../model/errors';
-import type { CommentRecord, Member, ReviewRequest, Role } from './types';
-import type { BackoffGate } from '../sync/backoff-gate';
-import { relayHttpBase, type SharedWorkspaceConfig } from './workspace';
+import type { CommentRecord, Member, ReviewRequest, Role } from '../collab/types';
+import type { BackoffGate } from './backoff-gate';
+import { relayHttpBase, type SharedWorkspaceConfig } from '../collab/workspace';
 
 export interface MembersAnswer {
 	workspace: string;
