@@ -6,6 +6,7 @@
  * Run: npx tsx scripts/security/train-injection.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import {
 	FEATURE_COUNT,
 	HASH_BITS,
@@ -172,7 +173,15 @@ function evaluate(model: InjectionModel, set: Row[]) {
 	return { tp, fp, fn, tn, f1, precision, recall, fpr: fp / (fp + tn || 1) };
 }
 
-writeFileSync('src/lib/core/security/scan/injection-model.json', JSON.stringify(model) + '\n');
+// Written as Prettier formats it, so `npm run check` passes without another step.
+const MODEL_PATH = 'src/lib/core/security/scan/injection-model.json';
+writeFileSync(
+	MODEL_PATH,
+	await format(JSON.stringify(model), {
+		...(await resolveConfig(MODEL_PATH)),
+		filepath: MODEL_PATH
+	})
+);
 console.log(`chosen: epochs=${EPOCHS} l2=${L2} (cv f1 ${best.f1.toFixed(3)})`);
 console.log('train', evaluate(model, train));
 console.log('test (held out)', evaluate(model, test));
