@@ -100,6 +100,10 @@ describe('webhooks', () => {
 		});
 		expect(moved.headers['x-promptloom-event']).toBe('label.moved');
 
+		// A new branch at an existing version is not a new version: no event.
+		await core.vcs.createBranch(greet.id, 'feature', greet.versionId);
+		await settle(core);
+
 		// Through the API: a Langfuse-style commit by a key is an event too.
 		const key = await cliKey(relay, 'team', 'write', 'deployer');
 		const res = await apiFetch(relay, '/api/public/v2/prompts', key.secretKey, {
@@ -108,6 +112,7 @@ describe('webhooks', () => {
 		});
 		expect(res.status).toBe(201);
 		await waitFor(() => hook.received.length >= 3, 'API commit delivered', 10_000);
+		expect(hook.received.length).toBe(3);
 		expect(hook.received[2].json).toMatchObject({
 			type: 'version.created',
 			data: { prompt: 'greet', previousHead: greet.versionId }

@@ -159,6 +159,8 @@ export class Webhooks {
 				if (!b || change.action === 'delete') continue;
 				const old = change.oldValue as Branch | undefined;
 				if (old?.head === b.head) continue;
+				// A new branch points at a version that exists already (main starts with a commit).
+				if (!old && b.name !== 'main') continue;
 				this.#emit(workspace, 'version.created', {
 					prompt: promptName(b.promptId),
 					promptId: b.promptId,
