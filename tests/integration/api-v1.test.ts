@@ -293,6 +293,11 @@ describe('/v1 reads the workspace documents', () => {
 			{ name: 'classify', content: '{{ fewshot("labels") }}\nInput: {{ text }}' },
 			['production']
 		);
+		await commitPrompt(
+			core,
+			{ name: 'loop', content: '{% for i in range(10000000) %}x{% endfor %}' },
+			['production']
+		);
 		await settle(core);
 		const { secretKey } = await cliKey(relay, 'team');
 		const render = (name: string, body: unknown) =>
@@ -341,6 +346,11 @@ describe('/v1 reads the workspace documents', () => {
 			'few-shot set "labels" not found'
 		);
 
+		const limited = await render('loop', {});
+		expect(limited.status).toBe(422);
+		expect(((await json(limited)).error as { message: string }).message).toContain(
+			'render limit exceeded'
+		);
 		expect((await render('support', { variables: 'nope' })).status).toBe(400);
 		const broken = await apiFetch(relay, '/v1/prompts/support/render', secretKey, {
 			method: 'POST',
