@@ -298,7 +298,7 @@ const email = () =>
 	`${pick(FIRST).toLowerCase()}${pick(['.', '_', ''])}${pick(LAST).toLowerCase()}${rand() < 0.3 ? int(1, 99) : ''}@${pick(DOMAINS)}`;
 const phone = () =>
 	pick([
-		`+1 (${int(201, 989)}) ${int(200, 999)}-${int(1000, 9999)}`,
+		`+1 (${pick(['201', '212', '303', '312', '415', '617', '646', '702', '718', '805'])}) ${int(200, 999)}-${int(1000, 9999)}`,
 		`(${pick(['415', '212', '617', '303'])}) ${int(200, 999)}-${int(1000, 9999)}`,
 		`+44 20 7${int(100, 999)} ${int(1000, 9999)}`,
 		`+49 30 ${int(1000000, 9999999)}`,
@@ -327,7 +327,10 @@ const date = () =>
 const street = () =>
 	pick([
 		`${int(1, 999)} ${pick(['Maple', 'Oak', 'Elm', 'Cedar', 'Sunset'])} ${pick(['Street', 'Avenue', 'Road', 'Lane', 'Drive'])}`,
-		`${pick(['Haupt', 'Linden', 'Berliner ', 'Garten'])}${pick(['straße', 'weg', 'allee'])} ${int(1, 120)}`,
+		pick([
+			`${pick(['Haupt', 'Linden', 'Garten'])}${pick(['straße', 'weg', 'allee'])} ${int(1, 120)}`,
+			`Berliner ${pick(['Straße', 'Weg', 'Allee'])} ${int(1, 120)}`
+		]),
 		`${int(1, 99)} rue de ${pick(['Rivoli', 'la Paix', 'Lyon', 'Provence'])}`,
 		`Calle ${pick(['Mayor', 'Alcalá', 'Serrano', 'Toledo'])} ${int(1, 200)}`
 	]);

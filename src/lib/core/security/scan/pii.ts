@@ -63,6 +63,8 @@ interface PatternRecognizer {
 	boost?: number;
 	/** Sub-span of the match that is the entity (group 1 when set). */
 	group?: number;
+	/** The entity's span when it is not the match or a group (e.g. includes a lookahead). */
+	span?: (m: RegExpMatchArray) => [number, number];
 }
 
 const SEVERITY: Record<PiiEntity, Severity> = {
@@ -286,7 +288,7 @@ const RECOGNIZERS: PatternRecognizer[] = [
 	{
 		type: 'DATE_TIME',
 		pattern:
-			/(?<![\d./-])(0?[1-9]|[12]\d|3[01])([./-])(0?[1-9]|1[0-2])\2((?:19|20)?\d\d)(?![\d./-])|(?<![\d./-])(0?[1-9]|1[0-2])\/(0?[1-9]|[12]\d|3[01])\/((?:19|20)\d\d)(?![\d./-])/g,
+			/(?<![\d./-]|\bv|\bversion |\brelease )(0?[1-9]|[12]\d|3[01])([./-])(0?[1-9]|1[0-2])\2((?:19|20)?\d\d)(?![\d/-]|\.\d)|(?<![\d./-])(0?[1-9]|1[0-2])\/(0?[1-9]|[12]\d|3[01])\/((?:19|20)\d\d)(?![\d/-]|\.\d)/gi,
 		validate: () => 0.6,
 		context:
 			/\b(?:born|birth|dob|d\.o\.b|birthday|geboren|geburtsdatum|ne le|nee le|naissance|nacido|nacimiento)\b/i,
@@ -323,12 +325,14 @@ const RECOGNIZERS: PatternRecognizer[] = [
 	},
 	{
 		type: 'PERSON',
-		pattern: new RegExp(`\\b(${NAME_WORD})\\s(${NAME_WORD})\\b`, 'g'),
+		// The surname is a lookahead, so "Patient Chloe Kowalski" is tried at "Chloe" too.
+		pattern: new RegExp(`\\b(${NAME_WORD})(?=\\s(${NAME_WORD})\\b)`, 'g'),
 		validate: (m) => {
 			const first = m[1].toLowerCase();
 			if (!FIRST_NAMES.has(first) || COMMON_WORDS.has(m[2].toLowerCase())) return null;
 			return 0.7;
-		}
+		},
+		span: (m) => [m.index!, m.index! + m[1].length + 1 + m[2].length]
 	},
 	{
 		type: 'STREET_ADDRESS',
@@ -340,6 +344,12 @@ const RECOGNIZERS: PatternRecognizer[] = [
 		type: 'STREET_ADDRESS',
 		pattern:
 			/\b[A-Z\u00c4\u00d6\u00dc][a-z\u00e4\u00f6\u00fc\u00df-]*(?:stra(?:ss|\u00df)e|str\.|weg|allee|platz|gasse|ring|damm|ufer)\s\d{1,4}[a-z]?\b/g,
+		validate: () => 0.75
+	},
+	{
+		type: 'STREET_ADDRESS',
+		pattern:
+			/\b[A-Z\u00c4\u00d6\u00dc][a-z\u00e4\u00f6\u00fc\u00df]+(?:er)?\s(?:Stra(?:ss|\u00df)e|Str\.|Weg|Allee|Platz|Gasse|Ring|Damm|Ufer)\s\d{1,4}[a-z]?\b/g,
 		validate: () => 0.75
 	},
 	{
@@ -397,6 +407,8 @@ function phoneCandidates(text: string, region: string): Candidate[] {
 		// Include an opening parenthesis right before the run, e.g. "(415) 555-2671".
 		const from = m.index > 0 && text[m.index - 1] === '(' ? m.index - 1 : m.index;
 		const slice = text.slice(from, m.index + m[0].length);
+		// Four dotted groups are an IPv4 address, three a version or a date.
+		if (/^\d{1,3}(?:\.\d{1,3}){2,3}$/.test(slice.trim())) continue;
 		const digitCount = digitsOf(slice).length;
 		if (digitCount < 7 || digitCount > 15) continue;
 		for (const r of [region, ...OTHER_REGIONS.filter((x) => x !== region)]) {
@@ -462,6 +474,7 @@ export function scanPii(
 				start = m.index + m[0].indexOf(m[r.group]);
 				end = start + m[r.group].length;
 			}
+			if (r.span) [start, end] = r.span(m);
 			const score = Math.min(1, base + contextScore(text, start, end, r));
 			candidates.push({ type: r.type, start, end, score });
 		}
