@@ -117,6 +117,11 @@ describe('API keys', () => {
 			error: { code: 'unauthorized', message: expect.stringContaining('invalid or revoked') }
 		});
 		expect((await apiFetch(relay, '/v1/prompts', undefined)).status).toBe(401);
+		const unknown = await apiFetch(relay, '/v1/nothing/here', secret);
+		expect(unknown.status).toBe(404);
+		expect(await json(unknown)).toEqual({
+			error: { code: 'not_found', message: 'no API route GET /v1/nothing/here' }
+		});
 		expect(
 			(await fetch(`${base}/${key.publicKey}`, { method: 'DELETE', headers: auth })).status
 		).toBe(404);

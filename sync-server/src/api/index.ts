@@ -16,7 +16,8 @@ import { ApiKeyStore } from './keys';
 import { addKeyRoutes } from './keys-routes';
 import { addLangfuseRoutes } from './langfuse-routes';
 import { PromptService } from './prompts';
-import { addV1Routes } from './v1-routes';
+import { addV1Routes, apiRoute } from './v1-routes';
+import { ApiError } from './http';
 import { ObservationStore, addObservationRoutes } from './observations';
 import { Webhooks, addWebhookRoutes } from './webhooks';
 
@@ -69,6 +70,13 @@ export async function startApi(router: Router, o: StartApiOptions): Promise<ApiH
 	const webhooks = new Webhooks(o.dataDir, o.rooms, config, o.logger);
 	await webhooks.open();
 	addWebhookRoutes(router, context, webhooks);
+	// Anything else under /v1 answers in the API's error format (registered last: routes win).
+	const unknown = apiRoute(async (req, _res, url) => {
+		throw new ApiError('not_found', `no API route ${req.method} ${url.pathname}`);
+	});
+	for (const path of ['/v1/:a', '/v1/:a/:b', '/v1/:a/:b/:c', '/v1/:a/:b/:c/:d'])
+		for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
+			router.add(method, path, unknown);
 	return {
 		context,
 		async close() {
