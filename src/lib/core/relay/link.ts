@@ -1,8 +1,5 @@
 /** @module The connection of a workspace to the relay: index socket, open documents, catch-up, uploads. */
-import * as decoding from 'lib0/decoding';
-import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
-import * as syncProtocol from 'y-protocols/sync';
 import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { relayWsUrl, writesContent, type SyncConfig } from '../sync/invite';
@@ -23,7 +20,9 @@ import {
 } from './errors';
 import { RelayHttp } from './http';
 import { CLOSE, MESSAGE_RELAY_ERROR, relaySubprotocols } from './protocol';
+import { confirmStored, roundTrip } from './round-trip';
 import { linkStatus } from './status';
+import { Uploads } from './uploads';
 
 export type { DivergedFault } from './errors';
 
@@ -31,8 +30,7 @@ export type { DivergedFault } from './errors';
 export const CATCH_UP_CHUNK = 2000;
 /** Times a document still behind its change marker is fetched again (about 40 s in all). */
 const MAX_STALE_RETRIES = 10;
-/** Sockets opened at once to send local changes of prompt documents that are not open. */
-export const MAX_UPLOAD_SOCKETS = 6;
+export { MAX_UPLOAD_SOCKETS } from './uploads';
 
 export interface RelayLinkOptions {
 	config: SyncConfig;
@@ -85,7 +83,6 @@ export class RelayLink {
 	readonly #http: RelayHttp;
 	readonly #isOnline: () => boolean;
 	readonly #onStatus: (s: SyncStatus) => void;
-	readonly #onPendingChange?: (ids: string[]) => void;
 	readonly #onDiverged?: (fault: DivergedFault) => void;
 	#diverged: DivergedFault | null;
 	readonly #live = new Map<string, { live: LiveDoc; refs: number }>();
@@ -95,12 +92,7 @@ export class RelayLink {
 	 * invisible to them.
 	 */
 	readonly #presence = new Map<string, Awareness>();
-	readonly #pending = new Set<string>();
-	readonly #uploading = new Set<string>();
-	/** Uploads under way, each settled once its outcome is recorded (and the next ones started). */
-	readonly #uploads = new Set<Promise<void>>();
-	/** True while `drainUploads` holds new uploads back (until `resumeUploads`). */
-	#uploadsHeld = false;
+	readonly #uploads: Uploads;
 	#index: WebsocketProvider | null = null;
 	#catchingUp = 0;
 	#catchUpTimer: ReturnType<typeof setTimeout> | null = null;
@@ -122,11 +114,26 @@ export class RelayLink {
 		this.#http = new RelayHttp(options.config, options.fetch ?? ((...a) => globalThis.fetch(...a)));
 		this.#isOnline = options.isOnline ?? (() => true);
 		this.#onStatus = options.onStatus ?? (() => {});
-		this.#onPendingChange = options.onPendingChange;
 		this.#onDiverged = options.onDiverged;
 		this.#diverged = options.diverged ?? null;
 		if (this.#diverged) this.#fault = divergedFault(this.#diverged);
-		for (const id of options.pendingUploads ?? []) this.#pending.add(id);
+		this.#uploads = new Uploads(
+			{
+				send: async (id) =>
+					roundTrip(
+						await this.#docs.prompt(id),
+						(doc) => this.#provider(promptDocId(id), doc),
+						true
+					),
+				ready: () => !this.#stopped && !!this.#index?.synced,
+				isLive: (id) => this.#live.has(id),
+				changed: (pending) => {
+					options.onPendingChange?.(pending);
+					this.#update();
+				}
+			},
+			options.pendingUploads
+		);
 	}
 
 	get status(): SyncStatus {
@@ -208,13 +215,12 @@ export class RelayLink {
 		const docs = this.#docs;
 		docs.onLocalPromptChange = (id) => {
 			if (this.readOnly || this.#live.has(id)) return;
-			this.#pending.add(id);
-			this.#onPendingChange?.([...this.#pending]);
+			this.#uploads.add(id, true);
 			this.#pump();
 		};
 		// Documents written before the link started (seeding a library on first connect).
 		if (!this.readOnly)
-			for (const id of uploadLoaded ? docs.loadedPromptIds() : upload) this.#pending.add(id);
+			for (const id of uploadLoaded ? docs.loadedPromptIds() : upload) this.#uploads.add(id);
 		const index = this.#provider(INDEX_DOC_ID, docs.index);
 		if (!this.#isOnline()) index.disconnect();
 		this.#index = index;
@@ -318,7 +324,7 @@ export class RelayLink {
 				presence.setLocalState(null);
 				// Anything typed just before closing is sent through the upload path.
 				if (!this.readOnly) {
-					this.#pending.add(promptId);
+					this.#uploads.add(promptId);
 					this.#pump();
 				}
 			}
@@ -367,7 +373,12 @@ export class RelayLink {
 			// Batch endpoint unreachable while the relay's socket is up (e.g. a browser without CORS
 			// access): fetch over sockets. With the relay unreachable, the index's next sync retries.
 			if (!(e instanceof AccessRefused) && this.#index?.wsconnected)
-				for (const id of stale) await this.#roundTrip(id, false);
+				for (const id of stale)
+					await roundTrip(
+						await this.#docs.prompt(id),
+						(doc) => this.#provider(promptDocId(id), doc),
+						false
+					);
 		} finally {
 			this.#catchingUp--;
 			this.#retryStale(new Set(stale));
@@ -413,28 +424,7 @@ export class RelayLink {
 
 	/** Sends pending local changes over short-lived sockets, a few at a time. */
 	#pump(): void {
-		if (this.#stopped || this.#uploadsHeld || !this.#index?.synced) return;
-		for (const id of this.#pending) {
-			if (this.#uploading.size >= MAX_UPLOAD_SOCKETS) break;
-			if (this.#uploading.has(id) || this.#live.has(id)) continue;
-			this.#uploading.add(id);
-			this.#pending.delete(id);
-			const upload = this.#roundTrip(id, true).then(
-				(ok) => {
-					this.#uploading.delete(id);
-					if (!ok) this.#pending.add(id);
-					this.#onPendingChange?.([...this.#pending]);
-					this.#update();
-					if (ok) this.#pump();
-				},
-				() => {
-					this.#uploading.delete(id);
-					this.#pending.add(id);
-				}
-			);
-			this.#uploads.add(upload);
-			void upload.finally(() => this.#uploads.delete(upload));
-		}
+		this.#uploads.pump();
 		this.#update();
 	}
 
@@ -445,70 +435,19 @@ export class RelayLink {
 	 * e.g., double a text written again after a reset).
 	 */
 	async drainUploads(): Promise<void> {
-		this.#pump();
-		while (this.#uploads.size) await Promise.allSettled([...this.#uploads]);
-		this.#uploadsHeld = true;
+		await this.#uploads.drain();
 		// Changes typed into open documents: the relay answers a sync step 1 after storing them.
 		await Promise.all(
 			[...this.#live.values()]
 				.filter(({ live }) => live.provider.wsconnected && live.provider.synced)
-				.map(({ live }) => this.#confirm(live.provider, live.doc).catch(() => {}))
+				.map(({ live }) => confirmStored(live.provider, live.doc).catch(() => {}))
 		);
 	}
 
 	/** Lets uploads start again after `drainUploads`. */
 	resumeUploads(): void {
-		this.#uploadsHeld = false;
-		this.#pump();
-	}
-
-	/**
-	 * Connects one prompt document until both sides exchanged state; when `confirm`, also waits
-	 * for the answer to a second sync step 1, which the relay sends only after storing everything
-	 * received before it.
-	 */
-	async #roundTrip(promptId: string, confirm: boolean): Promise<boolean> {
-		const doc = await this.#docs.prompt(promptId);
-		const provider = this.#provider(promptDocId(promptId), doc);
-		provider.awareness.setLocalState(null);
-		try {
-			await new Promise<void>((resolve, reject) => {
-				const timer = setTimeout(() => reject(new Error('timeout')), 20_000);
-				const done = (synced: boolean) => {
-					if (!synced) return;
-					clearTimeout(timer);
-					resolve();
-				};
-				provider.on('sync', done);
-				if (provider.synced) done(true);
-			});
-			if (confirm) await this.#confirm(provider, doc);
-			return true;
-		} catch {
-			return false;
-		} finally {
-			provider.destroy();
-		}
-	}
-
-	#confirm(provider: WebsocketProvider, doc: Y.Doc): Promise<void> {
-		return new Promise((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error('timeout')), 20_000);
-			const original = provider.messageHandlers[0];
-			provider.messageHandlers[0] = (enc, dec, prov, emitSynced, type) => {
-				const step = decoding.peekVarUint(dec);
-				original(enc, dec, prov, emitSynced, type);
-				if (step === syncProtocol.messageYjsSyncStep2) {
-					clearTimeout(timer);
-					provider.messageHandlers[0] = original;
-					resolve();
-				}
-			};
-			const enc = encoding.createEncoder();
-			encoding.writeVarUint(enc, 0);
-			syncProtocol.writeSyncStep1(enc, doc);
-			provider.ws?.send(encoding.toUint8Array(enc));
-		});
+		this.#uploads.resume();
+		this.#update();
 	}
 
 	/** Finds out why the index socket closed: no network, relay down or a refused token. */
@@ -568,7 +507,7 @@ export class RelayLink {
 				indexConnected: !!idx?.wsconnected,
 				indexSynced: !!idx?.synced,
 				fetching: this.#catchingUp > 0 || this.#staleRetryTimers.size > 0,
-				sending: this.#pending.size + this.#uploading.size,
+				sending: this.#uploads.size,
 				readOnly: this.readOnly
 			},
 			this.#status,
@@ -603,8 +542,7 @@ export class RelayLink {
 			!this.#catchingUp &&
 			!this.#catchUpTimer &&
 			!this.#staleRetryTimers.size &&
-			!this.#pending.size &&
-			!this.#uploading.size
+			!this.#uploads.size
 		);
 	}
 
