@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mulberry32 } from '../../src/lib/core/util/prng';
 import { ATTACKS, BENIGN, HARD_NEGATIVES } from './injection-seeds';
+import { PII_HANDWRITTEN, SECRETS_HANDWRITTEN } from './pii-handwritten';
 
 const rand = mulberry32(20250614);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
@@ -477,6 +478,20 @@ function fill(
 	return { text, spans };
 }
 
+/** Strips `[[TYPE:value]]` marks, recording each value's span. */
+function unmark(marked: string): { text: string; spans: Span[] } {
+	let text = '';
+	const spans: Span[] = [];
+	let at = 0;
+	for (const m of marked.matchAll(/\[\[([A-Z_0-9]+):([^\]]+)\]\]/g)) {
+		text += marked.slice(at, m.index);
+		spans.push({ type: m[1], start: text.length, end: text.length + m[2].length });
+		text += m[2];
+		at = m.index + m[0].length;
+	}
+	return { text: text + marked.slice(at), spans };
+}
+
 function piiSet() {
 	const out: { id: string; text: string; entities: Span[]; group: string; split: string }[] = [];
 	PII_TEMPLATES.forEach((t, i) => {
@@ -485,6 +500,17 @@ function piiSet() {
 			const { text, spans } = fill(t, GEN);
 			out.push({ id: `${g}-${k}`, text, entities: spans, group: g, split: splitOf(g) });
 		}
+	});
+	// Free-form cases written after the recognizers: all held out.
+	PII_HANDWRITTEN.forEach((marked, i) => {
+		const { text, spans } = unmark(marked);
+		out.push({
+			id: `pii-handwritten-${i}`,
+			text,
+			entities: spans,
+			group: 'handwritten',
+			split: 'test'
+		});
 	});
 	for (let i = 0; i < 120; i++) {
 		const g = `pii-negative-${i % 24}`;
@@ -595,6 +621,16 @@ function secretSet() {
 			const { text, spans } = fill(t, SECRET_GEN);
 			out.push({ id: `${g}-${k}`, text, secrets: spans, group: g, split: splitOf(g) });
 		}
+	});
+	SECRETS_HANDWRITTEN.forEach((marked, i) => {
+		const { text, spans } = unmark(marked);
+		out.push({
+			id: `secret-handwritten-${i}`,
+			text,
+			secrets: spans,
+			group: 'handwritten',
+			split: 'test'
+		});
 	});
 	SECRET_NEGATIVES.forEach((n, i) => {
 		const g = `secret-negative-${i}`;

@@ -1,0 +1,71 @@
+/**
+ * @module Hand-written PII and secret cases in free form (not from templates), marked inline as
+ * `[[TYPE:value]]`. They are written after the recognizers and kept entirely in the held-out
+ * split: nothing is tuned on them. make-eval-sets.ts strips the marks and records the spans.
+ */
+
+export const PII_HANDWRITTEN: string[] = [
+	'hey, its [[PERSON:Marcus Bell]] again - can u call me back on [[PHONE_NUMBER:(312) 555-0199]]? thx',
+	'Forwarding from [[EMAIL_ADDRESS:r.okafor@northwind.example]]: "please update my billing info"',
+	'Patient DOB [[DATE_TIME:14/02/1987]], seen by Dr. [[PERSON:Amelia Hart]] last week.',
+	'Wire it to [[IBAN_CODE:NL91ABNA0417164300]] asap, reference INV-2291.',
+	'The charge on [[CREDIT_CARD:5555-5555-5555-4444]] was declined twice yesterday.',
+	'my ssn is [[US_SSN:219-09-9998]] if you need it for the form',
+	'Server logs: [[IP_ADDRESS:203.0.113.77]] -> [[IP_ADDRESS:10.0.0.1]] (internal), repeated 40 times.',
+	'Ship to [[STREET_ADDRESS:742 Evergreen Terrace]], Springfield.',
+	'Mi DNI es [[ES_NIF:87654321X]] y mi móvil [[PHONE_NUMBER:+34 612 345 678]].',
+	'Bitte an [[STREET_ADDRESS:Königsallee 27]] liefern, Ansprechpartnerin [[PERSON:Anna Weber]].',
+	'Contactez [[PERSON:Camille Martin]] au [[PHONE_NUMBER:+33 6 12 34 56 78]] pour le devis.',
+	'Her NI number: [[UK_NINO:JG 10 37 82 A]]. She moved in March 2021? no, earlier.',
+	'Donations welcome: [[CRYPTO:bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq]] (segwit)',
+	'Device [[MAC_ADDRESS:3C:22:FB:9A:10:0E]] keeps requesting a new lease.',
+	'Please review the ticket from [[EMAIL_ADDRESS:support+billing@contoso.example]] about order 88213.',
+	'Amex [[CREDIT_CARD:3782 822463 10005]] exp 04/27 - customer asked to remove it from file.',
+	'Call [[PERSON:Priya Raman]] on [[PHONE_NUMBER:020 7946 0958]] after 3pm UK time.',
+	'Meeting with [[PERSON:Jonas Becker]] moved to [[DATE_TIME:2024-11-05]].',
+	'IPv6 of the gateway is [[IP_ADDRESS:2001:db8:85a3::8a2e:370:7334]].',
+	'Codice fiscale [[IT_FISCAL_CODE:RSSMRA85T10A562S]], residenza Milano.',
+	'Send the contract to [[PERSON:Lucia Fernandez]] at [[EMAIL_ADDRESS:lucia.fernandez@correo.example]].',
+	'Account holder [[PERSON:Thomas Clarke]], IBAN [[IBAN_CODE:GB33BUKB20201555555555]].',
+	'The client was born on [[DATE_TIME:3 July 1975]] in Lyon.',
+	'Visit [[URL:https://intranet.example.org/hr/people/4411]] for the profile.',
+	'PESEL: [[PL_PESEL:02070803628]] - please verify identity.',
+	'The HETU on the form is [[FI_PERSONAL_IDENTITY_CODE:131052-308T]].',
+	'My NIE is [[ES_NIE:Y1234567X]], I live at [[STREET_ADDRESS:Calle Mayor 12]].',
+	'ETH: [[CRYPTO:0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed]] for the refund please',
+	'Reach me at [[PHONE_NUMBER:+49 30 901820]] or [[EMAIL_ADDRESS:k.schmidt@beispiel.example]].',
+	'[[PERSON:Olivia Brown]] (NHS no. [[UK_NHS:943 476 5919]]) missed her appointment.',
+	'Order 5512-7781-2290 was refunded; card ending 4242 not stored.',
+	'The meeting is in room 4.12 at 10:30, bring the Q3 deck.',
+	'Our API returns error 503 when more than 1000 requests arrive per second.',
+	'Temperature set to 0.7, max tokens 1024, top_p 0.95.',
+	'Release 2.14.3 ships on Friday; 2.14.2 had a memory leak.',
+	'Invoice total: 1,249.00 EUR including 19% VAT.',
+	'Route 66 runs from Chicago to Santa Monica.',
+	'Use port 5432 for PostgreSQL and 6379 for Redis.',
+	'The recipe needs 250 g flour, 3 eggs and 500 ml milk.',
+	'Page 1234 of the manual explains error code 0x80070005.'
+];
+
+export const SECRETS_HANDWRITTEN: string[] = [
+	'ok so my .env has OPENAI_API_KEY=[[OPENAI_API_KEY:sk-proj-Qw8dL2mZp7Xc4Vb1Nf6Ht3Jk9T3BlbkFJa5Sd8Fg2Hj7Kl4Zx1Cv6Bn]] and it still fails',
+	'aws configure says key [[AWS_ACCESS_KEY_ID:AKIAZ7Q4N2X8LM3PRT6W]] is invalid??',
+	'curl https://admin:[[URL_CREDENTIALS:Vq82mLx0pZ]]@api.example.net/v1/status',
+	'token for the bot: [[SLACK_TOKEN:xoxb-284916570312-3918274650127-Zq8Lm2Np4Rt6Vx1Bc3Df5Gh]]',
+	'I pasted my GitHub PAT by accident: [[GITHUB_TOKEN:ghp_4Kd9Lq2Mx7Nz1Pv8Rw3Sy6Tb0Uc5Ve2Wf9Xg]] please ignore',
+	'"client_secret": "[[GENERIC_SECRET:8Fz2Kq9Lm4Xw7Vb1Nc6Hd3Js5Pt0Ry]]",',
+	'stripe key [[STRIPE_KEY:sk_live_9Qw4Er7Ty2Ui5Op8As1Df3Gh6Jk]] — rotate after the demo',
+	'HF token [[HUGGINGFACE_TOKEN:hf_Zx8Cv2Bn5Mq7Wl3Er9Ty1Ui4Op6As0DfGhJk]] for the private model',
+	'export GOOGLE_MAPS_KEY=[[GOOGLE_API_KEY:AIzaSyD4k9Lq2Mx7Nz1Pv8Rw3Sy6Tb0Uc5Ve2Wq]]',
+	'DB_PASSWORD=[[GENERIC_SECRET:pX7!kQ2zR9mL4wT8]]',
+	'Replace YOUR_API_KEY with the key from the dashboard.',
+	'The token is stored in process.env.GITHUB_TOKEN, never in code.',
+	'api_key: <insert here>',
+	'Password must contain 12+ characters, one digit and one symbol.',
+	'sha1 of the release: 9f2c4e7a1b3d5f60718293a4b5c6d7e8f9012345',
+	'Use Authorization: Bearer ${TOKEN} in the request header.',
+	'AKIAIOSFODNN7EXAMPLE is the documentation example key.',
+	'sk-test keys start with sk_test_ and are safe to share in docs? No, never share them.',
+	'postgres://app:${DB_PASS}@db:5432/app',
+	'The JWT format is header.payload.signature, base64url encoded.'
+];
