@@ -20,6 +20,7 @@ import { addV1Routes, apiRoute } from './v1-routes';
 import { ApiError } from './http';
 import { ObservationStore, addObservationRoutes } from './observations';
 import { Webhooks, addWebhookRoutes } from './webhooks';
+import { addScanRoutes } from './scan-routes';
 
 export type { ApiConfig } from './config';
 export { DEFAULT_API_CONFIG } from './config';
@@ -64,6 +65,7 @@ export async function startApi(router: Router, o: StartApiOptions): Promise<ApiH
 	addKeyRoutes(router, context);
 	addV1Routes(router, context);
 	addLangfuseRoutes(router, context);
+	addScanRoutes(router, context);
 	const observations = new ObservationStore(o.dataDir, o.logger);
 	await observations.open();
 	addObservationRoutes(router, context, observations);

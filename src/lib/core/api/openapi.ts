@@ -29,6 +29,11 @@ import {
 	webhookDeliverySchema,
 	webhookInfoSchema
 } from './schemas';
+import {
+	redactResponseSchema,
+	scanRequestSchema,
+	scanResponseSchema
+} from '../security/scan/api-schemas';
 
 export type ApiAuth = 'apiKey' | 'basic' | 'relayToken';
 
@@ -37,7 +42,7 @@ export interface ApiOperation {
 	/** OpenAPI path with `{param}` segments. */
 	path: string;
 	operationId: string;
-	tag: 'prompts' | 'langfuse' | 'keys' | 'webhooks' | 'observations' | 'meta';
+	tag: 'prompts' | 'security' | 'langfuse' | 'keys' | 'webhooks' | 'observations' | 'meta';
 	summary: string;
 	description?: string;
 	auth: ApiAuth[];
@@ -111,6 +116,31 @@ export const API_OPERATIONS: ApiOperation[] = [
 		success: { status: 200, schema: null, contentTypes: ['application/json', 'application/yaml'] },
 		errors: [400],
 		etag: true
+	},
+	{
+		method: 'POST',
+		path: '/v1/scan',
+		operationId: 'scanText',
+		tag: 'security',
+		summary: 'Find prompt injection, jailbreaks, PII, secrets, unsafe content and bias in text',
+		auth: ['apiKey'],
+		scope: 'read',
+		body: scanRequestSchema,
+		success: { status: 200, schema: scanResponseSchema },
+		errors: [400, 413]
+	},
+	{
+		method: 'POST',
+		path: '/v1/redact',
+		operationId: 'redactText',
+		tag: 'security',
+		summary:
+			'Replace PII and secrets with placeholders such as <EMAIL_1> (values returned to restore answers)',
+		auth: ['apiKey'],
+		scope: 'read',
+		body: scanRequestSchema,
+		success: { status: 200, schema: redactResponseSchema },
+		errors: [400, 413]
 	},
 	{
 		method: 'POST',
@@ -423,6 +453,7 @@ export function buildOpenApi(options: { serverUrl?: string } = {}): Json {
 		tags: [
 			{ name: 'prompts' },
 			{ name: 'observations' },
+			{ name: 'security', description: 'The security scanner (runs on the relay).' },
 			{ name: 'langfuse', description: 'Compatible with the Langfuse SDKs (prompt management).' },
 			{ name: 'keys' },
 			{ name: 'webhooks' },
