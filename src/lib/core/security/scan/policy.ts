@@ -7,6 +7,10 @@ import { PromptloomError } from '../../model/errors';
 import { z } from '../../model/zod';
 import { redact, type RedactionEntry } from './redact';
 import { scanText } from './scanner';
+import { INJECTION_RULES } from './injection-rules';
+import { PII_ENTITIES } from './pii';
+import { SECRET_TYPES } from './secrets';
+import { UNSAFE_TYPES } from './unsafe';
 import { FINDING_KINDS, type Finding, type FindingKind } from './types';
 
 export type PolicyAction = 'off' | 'warn' | 'redact' | 'block';
@@ -74,6 +78,28 @@ export function actionFor(policy: SecurityPolicy, f: Pick<Finding, 'kind' | 'typ
 	return policy.types[f.type] ?? policy.kinds[f.kind];
 }
 
+/** The kind a finding type belongs to (null for a type this version does not know). */
+export function kindOfType(type: string): FindingKind | null {
+	if ((PII_ENTITIES as readonly string[]).includes(type)) return 'pii';
+	if (SECRET_TYPES.includes(type)) return 'secret';
+	if (UNSAFE_TYPES.includes(type)) return 'unsafe';
+	if (type === 'INSENSITIVE_LANGUAGE') return 'bias';
+	if (type === 'INJECTION_PATTERN' || type === 'HIDDEN_UNICODE_TAGS') return 'injection';
+	return INJECTION_RULES.find((r) => r.id === type)?.kind ?? null;
+}
+
+/** Kinds worth scanning: not off, or with a type override that is not off. */
+export function kindsToScan(policy: SecurityPolicy): FindingKind[] {
+	const wanted = new Set(FINDING_KINDS.filter((k) => policy.kinds[k] !== 'off'));
+	for (const [type, action] of Object.entries(policy.types)) {
+		if (action === 'off') continue;
+		const kind = kindOfType(type);
+		if (kind) wanted.add(kind);
+		else return [...FINDING_KINDS];
+	}
+	return FINDING_KINDS.filter((k) => wanted.has(k));
+}
+
 /** Outcome of applying the policy to the texts of one outgoing request. */
 export interface GuardResult {
 	/** The texts to send (redacted where the policy says so). */
@@ -88,9 +114,7 @@ export interface GuardResult {
 
 /** Scans and redacts the texts of one request under `policy`. */
 export function applyPolicy(texts: readonly string[], policy: SecurityPolicy): GuardResult {
-	const kinds = FINDING_KINDS.filter(
-		(k) => policy.kinds[k] !== 'off' || Object.entries(policy.types).some(([, a]) => a !== 'off')
-	);
+	const kinds = kindsToScan(policy);
 	const entries: RedactionEntry[] = [];
 	const findings: GuardResult['findings'] = [];
 	const out: string[] = [];

@@ -74,3 +74,23 @@ describe('policy', () => {
 		expect(() => parseKinds('pii,viruses')).toThrow(/unknown kind "viruses"/);
 	});
 });
+
+describe('kinds a policy scans', () => {
+	it('skips kinds that are off unless a type of theirs is overridden', async () => {
+		const { kindsToScan } = await import('./policy');
+		expect(kindsToScan(DEFAULT_POLICY)).toEqual([
+			'injection',
+			'jailbreak',
+			'pii',
+			'secret',
+			'unsafe'
+		]);
+		const off = {
+			kinds: { ...DEFAULT_POLICY.kinds, pii: 'off' as const },
+			types: { URL: 'warn' as const }
+		};
+		expect(kindsToScan(off)).toContain('pii');
+		expect(kindsToScan({ ...off, types: {} })).not.toContain('pii');
+		expect(kindsToScan({ ...off, types: { SOMETHING_NEW: 'warn' } })).toHaveLength(6);
+	});
+});

@@ -147,6 +147,9 @@ const RULES: UnsafeRule[] = [
 	}
 ];
 
+/** Unsafe-content finding types. */
+export const UNSAFE_TYPES: readonly string[] = RULES.map((r) => r.type);
+
 /** Unsafe-content findings in `text`. */
 export function scanUnsafe(text: string): Finding[] {
 	const n = normalizeText(text);
