@@ -1,4 +1,5 @@
 /** @module The app's evaluation service: datasets, cost estimates, runs (start, cancel, resume), review. */
+import { EventBus } from '../events';
 import { loadEvalDraft, type EvalDraft } from './plan/draft';
 import { applyHumanScore } from './aggregates';
 import { emptyProgress, runEval } from './run/runner';
@@ -76,10 +77,17 @@ export interface EvalServiceOptions {
 
 type Listener = (progress: RunProgress, status: RunStatus) => void;
 
+/** What the evaluation service announces: a run's live progress, and runs started or ended. */
+export interface EvalEvents {
+	progress: { runId: string; progress: RunProgress; status: RunStatus };
+	runs: Record<string, never>;
+}
+
 interface ActiveRun {
 	controller: AbortController;
 	progress: RunProgress;
-	listeners: Set<Listener>;
+	/** Progress subscriptions, which end with this run (a resumed run starts afresh). */
+	subscriptions: Set<() => void>;
 	done: Promise<StoredRun>;
 }
 
@@ -94,7 +102,7 @@ export class EvalService {
 	readonly #o: EvalServiceOptions;
 	readonly #now: () => number;
 	readonly #active = new Map<string, ActiveRun>();
-	readonly #globalListeners = new Set<() => void>();
+	readonly #events = new EventBus<EvalEvents>();
 	#renderer: Renderer | null = null;
 
 	constructor(options: EvalServiceOptions) {
@@ -195,15 +203,20 @@ export class EvalService {
 	subscribe(runId: string, listener: Listener): () => void {
 		const a = this.#active.get(runId);
 		if (!a) return () => {};
-		a.listeners.add(listener);
 		listener({ ...a.progress }, 'running');
-		return () => a.listeners.delete(listener);
+		const off = this.#events.on('progress', (e) => {
+			if (e.runId === runId) listener({ ...e.progress }, e.status);
+		});
+		a.subscriptions.add(off);
+		return () => {
+			off();
+			a.subscriptions.delete(off);
+		};
 	}
 
 	/** Called when any run starts or ends (for lists). */
 	onRunsChanged(fn: () => void): () => void {
-		this.#globalListeners.add(fn);
-		return () => this.#globalListeners.delete(fn);
+		return this.#events.on('runs', fn);
 	}
 
 	async getRun(runId: string): Promise<StoredRun> {
@@ -344,18 +357,16 @@ export class EvalService {
 		const plan = run.plan;
 		const cases = planCases(plan);
 		const controller = new AbortController();
-		const listeners = new Set<Listener>();
 		const sandbox = needsSandbox(plan.assertions) ? this.#o.sandbox?.() : undefined;
 		const active: ActiveRun = {
 			controller,
 			progress: emptyProgress(cases.length),
-			listeners,
+			subscriptions: new Set(),
 			done: Promise.resolve(run)
 		};
 		this.#active.set(run.id, active);
-		const emit = (p: RunProgress, status: RunStatus) => {
-			for (const l of listeners) l({ ...p }, status);
-		};
+		const emit = (progress: RunProgress, status: RunStatus) =>
+			this.#events.emit('progress', { runId: run.id, progress, status });
 		active.done = (async () => {
 			try {
 				const { run: finished } = await runEval({
@@ -390,6 +401,7 @@ export class EvalService {
 				emit(active.progress, 'failed');
 			} finally {
 				this.#active.delete(run.id);
+				for (const off of active.subscriptions) off();
 				await sandbox?.dispose().catch(() => undefined);
 				this.#emitChanged();
 			}
@@ -399,6 +411,6 @@ export class EvalService {
 	}
 
 	#emitChanged(): void {
-		for (const fn of this.#globalListeners) fn();
+		this.#events.emit('runs', {});
 	}
 }

@@ -1,6 +1,6 @@
 /** @module The app's sync service: connect a library to a relay, status, live documents for editors. */
 import type { Awareness } from 'y-protocols/awareness';
-import type { DomainEvents, EventBus } from '../events';
+import { EventBus, type DomainEvents } from '../events';
 import type { PromptloomDb } from '../store/db';
 import { SyncBridge } from './bridge';
 import { memoryPersistence, type DocPersistence } from './doc-persistence';
@@ -57,10 +57,15 @@ interface Session {
  * library is written into the workspace's Yjs documents, which then stay the synced state while
  * Dexie stays the queryable projection. The connection survives reloads (kept in `settings`).
  */
+/** What the sync service announces: its status, and a replaced set of workspace documents. */
+export interface SyncEvents {
+	status: SyncStatus;
+	session: Record<string, never>;
+}
+
 export class SyncService {
 	readonly #o: SyncServiceOptions;
-	readonly #listeners = new Set<(s: SyncStatus) => void>();
-	readonly #sessionListeners = new Set<() => void>();
+	readonly #events = new EventBus<SyncEvents>();
 	#session: Session | null = null;
 	#status: SyncStatus = { state: 'local' };
 
@@ -78,9 +83,9 @@ export class SyncService {
 
 	/** Subscribes to status changes; the listener is called at once with the current status. */
 	onStatus(listener: (s: SyncStatus) => void): () => void {
-		this.#listeners.add(listener);
+		const off = this.#events.on('status', listener);
 		listener(this.#status);
-		return () => this.#listeners.delete(listener);
+		return off;
 	}
 
 	/**
@@ -88,17 +93,16 @@ export class SyncService {
 	 * relay): a live binding from before is then dead, and an open editor must bind again.
 	 */
 	onSessionChange(listener: () => void): () => void {
-		this.#sessionListeners.add(listener);
-		return () => this.#sessionListeners.delete(listener);
+		return this.#events.on('session', listener);
 	}
 
 	#sessionChanged(): void {
-		for (const l of this.#sessionListeners) l();
+		this.#events.emit('session', {});
 	}
 
 	#setStatus(s: SyncStatus): void {
 		this.#status = s;
-		for (const l of this.#listeners) l(s);
+		this.#events.emit('status', s);
 	}
 
 	/** Resumes the connection saved by an earlier `connect`, if any. */
