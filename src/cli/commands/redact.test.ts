@@ -33,7 +33,7 @@ describe('promptloom redact', () => {
 		});
 	});
 
-	it('--jsonl prints the redacted text and the replaced spans, never the values', async () => {
+	it('--jsonl prints {text, findings} per line: the redacted text and where each value was, never the values', async () => {
 		const input = `${JSON.stringify({ id: 7, text: 'call +1 (415) 555-2671' })}\n"plain"\n`;
 		const r = await runCli(['redact', '--jsonl', '-'], cli.dir, {}, input);
 		expect(r.code).toBe(1);
@@ -44,14 +44,19 @@ describe('promptloom redact', () => {
 				.map((l) => JSON.parse(l))
 		).toEqual([
 			{
-				line: 1,
-				id: 7,
 				text: 'call <PHONE_1>',
-				redactions: [
-					{ placeholder: '<PHONE_1>', kind: 'pii', type: 'PHONE_NUMBER', start: 5, end: 22 }
+				findings: [
+					{
+						kind: 'pii',
+						type: 'PHONE_NUMBER',
+						start: 5,
+						end: 22,
+						score: expect.any(Number),
+						severity: expect.any(String)
+					}
 				]
 			},
-			{ line: 2, text: 'plain', redactions: [] }
+			{ text: 'plain', findings: [] }
 		]);
 		expect(r.stdout).not.toContain('555-2671');
 	});

@@ -4,7 +4,7 @@ import { redact } from '../../lib/core/security/scan/redact';
 import { scanText } from '../../lib/core/security/scan/scanner';
 import type { FindingKind } from '../../lib/core/security/scan/types';
 import type { CliCommand } from '../types';
-import { kindsOption, parseJsonl, readInput } from './scan';
+import { contractFinding, kindsOption, parseJsonl, readInput } from './scan';
 import { CliUsageError, withUsageErrors } from './validate';
 
 const USAGE = `Usage: promptloom redact <file|-> [options]
@@ -22,9 +22,9 @@ Options:
   -h, --help       Show this help
 
 Output: the redacted text (nothing else) on stdout
-Output (--jsonl): per input line
-  {"line": <n>, "id": <id if given>, "text": "<redacted>",
-   "redactions": [{"placeholder", "kind", "type", "start", "end"}]}
+Output (--jsonl): exactly one line per input line, in order:
+  {"text": "<redacted>", "findings": [{"kind", "type", "start", "end", "score", "severity"}]}
+  (offsets index the original text)
   (start/end: UTF-16 offsets of the replaced span in the input text, end exclusive; the
   original values are not printed)
 
@@ -63,12 +63,7 @@ export const redactCommand: CliCommand = {
 					const r = redact(record.text, findings);
 					if (findings.length) any = true;
 					io.stdout(
-						JSON.stringify({
-							line: record.line,
-							...(record.id !== undefined ? { id: record.id } : {}),
-							text: r.text,
-							redactions: spans(record.text, findings, r.entries)
-						}) + '\n'
+						JSON.stringify({ text: r.text, findings: findings.map(contractFinding) }) + '\n'
 					);
 				}
 				return any ? 1 : 0;
@@ -78,25 +73,3 @@ export const redactCommand: CliCommand = {
 			return findings.length > 0 ? 1 : 0;
 		})
 };
-
-/** Replaced spans (merged where findings overlap) with the placeholder each got. */
-function spans(
-	text: string,
-	findings: ReturnType<typeof scanText>['findings'],
-	entries: ReturnType<typeof redact>['entries']
-) {
-	const out: { placeholder: string; kind: string; type: string; start: number; end: number }[] = [];
-	for (const f of [...findings].sort((a, b) => a.start - b.start || b.end - a.end)) {
-		const last = out[out.length - 1];
-		if (last && f.start < last.end) {
-			last.end = Math.max(last.end, f.end);
-			continue;
-		}
-		out.push({ placeholder: '', kind: f.kind, type: f.type, start: f.start, end: f.end });
-	}
-	for (const s of out) {
-		const e = entries.find((x) => x.value === text.slice(s.start, s.end));
-		s.placeholder = e?.placeholder ?? '';
-	}
-	return out;
-}

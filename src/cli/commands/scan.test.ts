@@ -92,16 +92,30 @@ describe('promptloom scan', () => {
 			.trim()
 			.split('\n')
 			.map((l) => JSON.parse(l));
-		expect(lines[0]).toMatchObject({
-			line: 1,
-			findings: [{ type: 'EMAIL_ADDRESS', start: 5, end: 18 }]
-		});
-		expect(lines[1]).toEqual({
-			line: 2,
-			id: 'r2',
-			findings: [],
-			injectionScore: expect.any(Number)
-		});
+		// The contract: one line per input line, exactly {"findings": [six fields]}.
+		expect(lines).toEqual([
+			{
+				findings: [
+					{
+						kind: 'pii',
+						type: 'EMAIL_ADDRESS',
+						start: 5,
+						end: 18,
+						score: expect.any(Number),
+						severity: expect.stringMatching(/^(low|medium|high)$/)
+					}
+				]
+			},
+			{ findings: [] }
+		]);
+		expect(Object.keys(lines[0].findings[0])).toEqual([
+			'kind',
+			'type',
+			'start',
+			'end',
+			'score',
+			'severity'
+		]);
 	});
 
 	it('--library scans every prompt and dataset of a backup, and files in a folder', async () => {

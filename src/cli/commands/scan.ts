@@ -35,8 +35,9 @@ Output (--json):
   {"source": "<file>", "findings": [Finding], "injectionScore": <0-1>}
   with --library: {"library": "<path>", "items": [{"source", "file", "id", "name", "field",
   "findings": [Finding]}], "total": <n>}
-Output (--jsonl): per input line
-  {"line": <n>, "id": <id if given>, "findings": [Finding], "injectionScore": <0-1>}
+Output (--jsonl): exactly one line per input line, in order (a stable contract for scripts):
+  {"findings": [{"kind", "type", "start", "end", "score", "severity"}]}
+  kind: injection | jailbreak | pii | secret | unsafe | bias; offsets index the record's "text"
 Finding: {"kind", "type", "start", "end", "line", "column", "score", "severity", "message"}
 (the matched text is not printed, so secrets do not end up in logs)
 
@@ -112,6 +113,18 @@ export function parseJsonl(input: string): { line: number; id?: unknown; text: s
 }
 
 /** Parses `--kinds` (usage error on an unknown kind). */
+/** A finding as the `--jsonl` contract prints it: these six fields, in this order. */
+export function contractFinding(f: Finding) {
+	return {
+		kind: f.kind,
+		type: f.type,
+		start: f.start,
+		end: f.end,
+		score: f.score,
+		severity: f.severity
+	};
+}
+
 export function kindsOption(value: string | undefined): FindingKind[] | undefined {
 	if (value === undefined) return undefined;
 	try {
@@ -273,14 +286,7 @@ export const scanCommand: CliCommand = {
 				for (const record of parseJsonl(input)) {
 					const r = scanText(record.text, options);
 					if (r.findings.length) any = true;
-					io.stdout(
-						JSON.stringify({
-							line: record.line,
-							...(record.id !== undefined ? { id: record.id } : {}),
-							findings: r.findings.map((f) => printed(record.text, f)),
-							injectionScore: r.injectionScore
-						}) + '\n'
-					);
+					io.stdout(JSON.stringify({ findings: r.findings.map(contractFinding) }) + '\n');
 				}
 				return any ? 1 : 0;
 			}
