@@ -80,7 +80,8 @@ function neverReader(relay: TestRelay, path: string): Promise<Socket> {
 
 describe('slow readers', () => {
 	it('closes a socket that stops reading (1013), keeps its buffer bounded, others keep receiving', async () => {
-		const socketLimit = 512 * 1024;
+		// Far above what a reader starved of CPU (parallel tests) falls behind, far below the flood.
+		const socketLimit = 2 * 1024 * 1024;
 		const relay = await relays.start({
 			// A long grace, so the paused client can still read the close frame at the end.
 			config: { maxSocketBufferedBytes: socketLimit, slowSocketCloseGraceMs: 60_000 }
@@ -95,7 +96,7 @@ describe('slow readers', () => {
 
 		const peak = await flood(relay, writer, 200);
 		await waitFor(
-			() => relay.relay.stats().closedSlow === 1,
+			() => relay.relay.stats().closedSlow >= 1,
 			'the relay gives up on the slow socket',
 			30_000
 		);
@@ -163,7 +164,7 @@ describe('slow readers', () => {
 		for (const s of slow) holdReading(s.ws);
 
 		const peak = await flood(relay, writer, 200);
-		await waitFor(() => relay.relay.stats().closedSlow === 2, 'both slow sockets closed', 30_000);
+		await waitFor(() => relay.relay.stats().closedSlow >= 2, 'both slow sockets closed', 30_000);
 		expect(peak).toBeLessThan(roomLimit + 4 * 1024 * 1024);
 		await waitFor(
 			() => reader.doc.getText('t').length === 200 * CHUNK,
