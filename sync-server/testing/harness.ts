@@ -15,7 +15,11 @@ import * as Y from 'yjs';
 import type { Role } from '../src/auth/token';
 import { createToken } from '../src/auth/token';
 import type { RelayConfig } from '../src/config';
-import { MESSAGE_RELAY_ERROR, decodeRelayError, type RelayErrorPayload } from '../../src/lib/core/relay/protocol';
+import {
+	MESSAGE_RELAY_ERROR,
+	decodeRelayError,
+	type RelayErrorPayload
+} from '../../src/lib/core/relay/protocol';
 import { startRelay, type RelayHandle, type StartRelayOptions } from '../src/relay';
 import { connectRawPeer, type RawPeer, type RawPeerOptions } from './raw-peer';
 

@@ -1,10 +1,6 @@
 /** @module Datasets in the library's `datasets` table: import, validated reads, edits, delete. */
 import { z } from '../../model/zod';
-import {
-	parseDatasetFile,
-	type DatasetFormat,
-	type ParseDatasetOptions
-} from './parse';
+import { parseDatasetFile, type DatasetFormat, type ParseDatasetOptions } from './parse';
 import type { Dataset } from './types';
 import { PromptloomError } from '../../model/errors';
 import type { DatasetRecord, PromptloomDb } from '../../store/db';
