@@ -5,7 +5,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serializeLibrary } from '../../lib/core/io/library-file';
 import { formatFromFileName } from '../../lib/core/io/text-format';
-import type { CliCommand } from '../types';
+import { libraryToFolder } from '../../lib/core/files/prompty-folder';
+import { summarizeLibrary } from '../../lib/core/io/library-schema';
+import { isDirectory, loadLibrary, walk, writeAtomic } from '../files-io';
+import type { CliCommand, CliIO } from '../types';
 import {
 	CliUsageError,
 	checkLibraryText,
@@ -18,7 +21,10 @@ import {
 
 const USAGE = `Usage: promptloom convert <input> <output> [options]
 
-Converts a library backup file between JSON and YAML. The input is validated first
+Converts a library backup file between JSON and YAML, or to and from a folder of .prompty
+files (the on-disk format: an existing folder, or an output name ending in "/" or without an
+extension, is one;
+its .promptloom/library.json keeps history and ids). The input is validated first
 (the same checks as \`promptloom validate\`); if it has any problem, every problem is
 printed and the output file is not written. The output is written atomically (a
 temporary file renamed into place), so an existing file is never left half-written.
@@ -34,6 +40,8 @@ Options:
 Examples:
   promptloom convert backup.json backup.yaml
   promptloom convert library.yml library.json --force
+  promptloom convert backup.json prompts/          (a folder of .prompty files)
+  promptloom convert prompts/ backup.yaml
 
 Exit status:
   0  converted
@@ -62,6 +70,43 @@ async function writeAtomically(target: string, text: string): Promise<void> {
 	}
 }
 
+/** Conversions where the input or the output is a folder of .prompty files. */
+async function convertWithFolder(
+	io: CliIO,
+	input: string,
+	output: string,
+	force: boolean,
+	format: string | undefined,
+	outFolder: boolean
+): Promise<number> {
+	const outFormat = outFolder ? null : (parseFormatOption(format) ?? formatFromFileName(output));
+	if (!outFolder && !outFormat)
+		throw new CliUsageError(
+			`cannot tell the output format from "${output}": use a .json, .yaml or .yml name, or --format`
+		);
+	const target = resolve(io.cwd, output);
+	const loaded = await loadLibrary(io, input);
+	if (!loaded.ok) {
+		for (const p of loaded.problems) io.stderr(`${p}\n`);
+		return 1;
+	}
+	for (const w of loaded.warnings) io.stderr(`${w}\n`);
+	const lib = loaded.library;
+	if (outFormat) {
+		if (!force && (await exists(target)))
+			throw new CliUsageError(`${output} already exists; use --force to overwrite it`);
+		await writeAtomically(target, serializeLibrary(lib, outFormat));
+		io.stdout(`wrote ${output} (${outFormat}): ${summaryLine(summarizeLibrary(lib))}\n`);
+		return 0;
+	}
+	const files = libraryToFolder(lib);
+	if (!force && (await exists(target)) && (await walk(target)).length)
+		throw new CliUsageError(`${output} is a folder with files in it; use --force to write into it`);
+	for (const f of files) await writeAtomic(join(target, f.path), f.text);
+	io.stdout(`wrote ${output} (folder of .prompty files): ${summaryLine(summarizeLibrary(lib))}\n`);
+	return 0;
+}
+
 export const convertCommand: CliCommand = {
 	name: 'convert',
 	summary: 'Convert a library file between JSON and YAML (validated first)',
@@ -83,6 +128,20 @@ export const convertCommand: CliCommand = {
 					`expected an input and an output file, got ${positionals.length} argument(s)\n\n${USAGE}`
 				);
 			const [input, output] = positionals;
+			// A folder: an existing one, a name ending in "/", or a name without an extension.
+			const outFolder =
+				output.endsWith('/') ||
+				(await isDirectory(resolve(io.cwd, output))) ||
+				(!values.format && !/\.[^/.]+$/.test(basename(output)));
+			if ((await isDirectory(resolve(io.cwd, input))) || outFolder)
+				return convertWithFolder(
+					io,
+					input,
+					output,
+					values.force === true,
+					values.format,
+					outFolder
+				);
 			const outFormat = parseFormatOption(values.format) ?? formatFromFileName(output);
 			if (!outFormat)
 				throw new CliUsageError(

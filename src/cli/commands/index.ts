@@ -8,6 +8,12 @@ import { runCommand } from './run';
 import { searchCommand } from './search';
 import { scanCommand } from './scan';
 import { redactCommand } from './redact';
+import { importCommand } from './import';
+import { exportCommand } from './export';
+import { pullCommand } from './pull';
+import { statusCommand } from './status';
+import { diffCommand } from './diff';
+import { pushCommand } from './push';
 
 /** Every command the CLI offers, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
@@ -19,5 +25,11 @@ export const commands: CliCommand[] = [
 	evalCommand,
 	searchCommand,
 	scanCommand,
-	redactCommand
+	redactCommand,
+	importCommand,
+	exportCommand,
+	pullCommand,
+	statusCommand,
+	diffCommand,
+	pushCommand
 ];

@@ -441,6 +441,8 @@ function picoschema(vars: TemplateVariable[]): Record<string, unknown> {
 
 export interface DotpromptExport {
 	text: string;
+	/** The template alone (what a partial file holds). */
+	body: string;
 	/** Untranslatable constructs (errors) and what is left out (warnings), with line and column. */
 	issues: FileIssue[];
 	/** Prompts the file includes as partials (export them as `_<name>.prompt`). */
@@ -513,7 +515,7 @@ export function writeDotprompt(prompt: Prompt): DotpromptExport {
 	const others = prompt.customFields.filter((f) => f !== kept);
 	if (others.length) fm[PL_EXT.customFields] = others;
 	// Without a front matter Dotprompt keeps the template as written (no trim, no final newline).
-	if (!Object.keys(fm).length) return { text: body, issues, partials: [...partials] };
+	if (!Object.keys(fm).length) return { text: body, body, issues, partials: [...partials] };
 	const yaml = stringify(fm, { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false });
-	return { text: `---\n${yaml}---\n${body}\n`, issues, partials: [...partials] };
+	return { text: `---\n${yaml}---\n${body}\n`, body, issues, partials: [...partials] };
 }
