@@ -102,3 +102,6 @@ export class WorkspaceAccess {
 		return followAccess(core, (access) => (this.access = access));
 	}
 }
+
+/** My access for the library-wide controls (new prompt, folders, imports): followed by the layout. */
+export const workspaceAccess = new WorkspaceAccess();
