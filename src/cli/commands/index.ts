@@ -14,6 +14,7 @@ import { pullCommand } from './pull';
 import { statusCommand } from './status';
 import { diffCommand } from './diff';
 import { pushCommand } from './push';
+import { lspCommand } from './lsp';
 
 /** Every command the CLI offers, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
@@ -31,5 +32,6 @@ export const commands: CliCommand[] = [
 	pullCommand,
 	statusCommand,
 	diffCommand,
-	pushCommand
+	pushCommand,
+	lspCommand
 ];
