@@ -67,6 +67,21 @@ export async function writeAtomic(target: string, text: string): Promise<void> {
 	}
 }
 
+const made = new Set<string>();
+
+/**
+ * Writes a file that does not exist yet (flag `wx`: an existing one is an error), creating its
+ * directory once per process. Cheaper than {@link writeAtomic}; there is no old state to keep.
+ */
+export async function writeNew(target: string, text: string): Promise<void> {
+	const dir = dirname(target);
+	if (!made.has(dir)) {
+		await mkdir(dir, { recursive: true });
+		made.add(dir);
+	}
+	await writeFile(target, text, { encoding: 'utf8', flag: 'wx' });
+}
+
 /** Removes a file and the directories it leaves empty (up to `root`). */
 export async function removeFile(root: string, path: string): Promise<void> {
 	await rm(join(root, path), { force: true });

@@ -1,5 +1,6 @@
 /** @module `promptloom pull <dir>`: the workspace's prompts as `.prompty` files, merged with local edits. */
 import { mkdir } from 'node:fs/promises';
+import PQueue from 'p-queue';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readPrompty } from '../../lib/core/files/prompty';
@@ -13,8 +14,9 @@ import {
 	requireTarget
 } from '../sync/command-support';
 import { fetchWorkspace } from '../sync/relay-api';
-import { describeSelector, remotePrompts } from '../sync/remote';
+import { describeSelector, remotePrompts, type RemotePrompt } from '../sync/remote';
 import {
+	BASE_DIR,
 	loadState,
 	readBase,
 	removeBase,
@@ -99,7 +101,9 @@ export const pullCommand: CliCommand = {
 			const outcomes: Outcome[] = [];
 			const tracked = new Set(Object.keys(state?.files ?? {}));
 
-			for (const [promptId, r] of remote) {
+			// Prompts are independent: their files are written 32 at a time.
+			const queue = new PQueue({ concurrency: 32 });
+			const one = async (promptId: string, r: RemotePrompt): Promise<void> => {
 				const text = pulledText(r.prompt, r.version);
 				const version = r.version?.id ?? null;
 				const name = r.prompt.name;
@@ -112,8 +116,10 @@ export const pullCommand: CliCommand = {
 					action: Outcome['action'],
 					detail?: string
 				) => {
-					const stat = written !== null ? await writeTracked(root, path, written) : null;
-					await writeBase(root, path, base);
+					// A first pull writes new files (no temporary copies); the state, written last, commits it.
+					const fresh = action === 'added' && !(await exists(join(root, path)));
+					const stat = written !== null ? await writeTracked(root, path, written, fresh) : null;
+					await writeBase(root, path, base, fresh && !(await exists(join(root, BASE_DIR, path))));
 					// A file that differs from its base (merged, conflicts) is read by status, not trusted by its time.
 					const same = written === base && stat;
 					files[path] = {
@@ -135,28 +141,28 @@ export const pullCommand: CliCommand = {
 						// Deleted here: stays deleted unless the relay changed it.
 						if (unchangedRemote) {
 							files[old] = entry.t;
-							continue;
+							return;
 						}
 						await record(r.path, text, text, 'updated', 'restored: it changed on the relay');
-						continue;
+						return;
 					}
 					if (local === base || base === null) {
 						if (unchangedRemote && local === text) {
 							files[old] = entry.t;
-							continue;
+							return;
 						}
 						if (moved) {
 							await removeFile(root, old);
 							await removeBase(root, old);
 						}
 						await record(r.path, text, text, 'updated', moved ? `moved from ${old}` : undefined);
-						continue;
+						return;
 					}
 					if (entry.t.version === version && !moved) {
 						// Edited here, not on the relay: the edits stay.
 						files[old] = entry.t;
 						outcomes.push({ path: old, name, action: 'kept', detail: 'local edits kept' });
-						continue;
+						return;
 					}
 					const merged = mergeFile(
 						base,
@@ -177,7 +183,7 @@ export const pullCommand: CliCommand = {
 							'conflict',
 							`${merged.conflicts} conflict(s) at line(s) ${merged.lines.join(', ')}`
 						);
-					continue;
+					return;
 				}
 				// New here. A file already in the way is kept unless it says the same.
 				if (await exists(join(root, r.path))) {
@@ -191,11 +197,12 @@ export const pullCommand: CliCommand = {
 							action: 'blocked',
 							detail: 'an untracked file is in the way (move it and pull again)'
 						});
-						continue;
+						return;
 					}
 				}
 				await record(r.path, text, text, 'added');
-			}
+			};
+			await Promise.all([...remote].map(([id, r]) => queue.add(() => one(id, r))));
 			// Tracked files whose prompt is gone from the relay (or lost the label).
 			for (const { path, t } of byPrompt.values()) {
 				const local = (await exists(join(root, path))) ? await readUtf8(join(root, path)) : null;

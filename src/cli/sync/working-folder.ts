@@ -9,7 +9,7 @@ import { readPrompty } from '../../lib/core/files/prompty';
 import { isPromptyPath } from '../../lib/core/files/prompty-folder';
 import { sameSnapshotOf } from '../../lib/core/files/working-tree';
 import { z } from '../../lib/core/model/zod';
-import { exists, readUtf8, removeFile, walk, writeAtomic } from '../files-io';
+import { exists, readUtf8, removeFile, walk, writeAtomic, writeNew } from '../files-io';
 
 export const STATE_PATH = '.promptloom/state.json';
 export const BASE_DIR = '.promptloom/base';
@@ -71,21 +71,32 @@ export async function readBase(root: string, path: string): Promise<string | nul
 	}
 }
 
-export async function writeBase(root: string, path: string, text: string): Promise<void> {
-	await writeAtomic(join(root, BASE_DIR, path), text);
+export async function writeBase(
+	root: string,
+	path: string,
+	text: string,
+	fresh = false
+): Promise<void> {
+	if (fresh) await writeNew(join(root, BASE_DIR, path), text);
+	else await writeAtomic(join(root, BASE_DIR, path), text);
 }
 
 export async function removeBase(root: string, path: string): Promise<void> {
 	await removeFile(join(root, BASE_DIR), path);
 }
 
-/** Writes a prompt file and returns what the state records of it (size and time). */
+/**
+ * Writes a prompt file (`fresh`: one that does not exist yet) and returns what the state
+ * records of it (size and time).
+ */
 export async function writeTracked(
 	root: string,
 	path: string,
-	text: string
+	text: string,
+	fresh = false
 ): Promise<Pick<TrackedFile, 'size' | 'mtimeMs'>> {
-	await writeAtomic(join(root, path), text);
+	if (fresh) await writeNew(join(root, path), text);
+	else await writeAtomic(join(root, path), text);
 	const s = await stat(join(root, path));
 	return { size: s.size, mtimeMs: s.mtimeMs };
 }
@@ -109,25 +120,29 @@ export interface LocalChange {
  */
 export async function localChanges(root: string, state: FolderState): Promise<LocalChange[]> {
 	const out: LocalChange[] = [];
-	const onDisk = new Set((await walk(root)).filter(isPromptyPath));
-	for (const [path, tracked] of Object.entries(state.files)) {
+	// Dot-directories (.promptloom/ with its base copies, .git) hold no prompt files.
+	const onDisk = new Set((await walk(root, { skipDot: true })).filter(isPromptyPath));
+	const check = async (path: string, tracked: TrackedFile): Promise<void> => {
 		if (!onDisk.has(path)) {
 			out.push({ path, kind: 'deleted', tracked, base: await readBase(root, path) });
-			continue;
+			return;
 		}
-		onDisk.delete(path);
 		const s = await stat(join(root, path));
-		if (s.size === tracked.size && s.mtimeMs === tracked.mtimeMs) continue;
+		if (s.size === tracked.size && s.mtimeMs === tracked.mtimeMs) return;
 		const text = await readUtf8(join(root, path));
 		const base = await readBase(root, path);
-		if (text === base) continue;
+		if (text === base) return;
 		if (base !== null && !hasMarkers(text)) {
 			const a = readPrompty(text, { fileName: path });
 			const b = readPrompty(base, { fileName: path });
-			if (a.ok && b.ok && sameSnapshotOf(a.value.prompt, b.value.prompt)) continue;
+			if (a.ok && b.ok && sameSnapshotOf(a.value.prompt, b.value.prompt)) return;
 		}
 		out.push({ path, kind: 'modified', tracked, text, base });
-	}
+	};
+	const entries = Object.entries(state.files);
+	for (let i = 0; i < entries.length; i += 64)
+		await Promise.all(entries.slice(i, i + 64).map(([path, t]) => check(path, t)));
+	for (const path of Object.keys(state.files)) onDisk.delete(path);
 	for (const path of onDisk)
 		out.push({ path, kind: 'added', text: await readUtf8(join(root, path)) });
 	return out.sort((a, b) => (a.path < b.path ? -1 : 1));
