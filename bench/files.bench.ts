@@ -1,7 +1,7 @@
 /**
  * @module Prompt-file benchmarks: `promptloom pull` of a 10,000-prompt workspace into an empty
  * folder (relay export, files, state and base copies written; the relay runs in its own process),
- * `promptloom status --offline` on the unchanged tree, and the language server's time from a
+ * and the relay's export alone (its share of the pull), `promptloom status --offline` on the unchanged tree, and the language server's time from a
  * change of a 5 KB `.prompty` file to its diagnostics (a real LSP client over stdio). The
  * workspace is written straight into the relay's LevelDB with the API's document writers.
  * Prints JSON; never asserts on time.
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
 import { main } from '../src/cli/main';
+import { fetchWorkspace } from '../src/cli/sync/relay-api';
 import {
 	applyCommitToIndex,
 	applyCommitToPromptDoc,
@@ -106,11 +107,16 @@ export async function run(): Promise<Record<string, number>> {
 		});
 		const relay = await spawnRelayProcess(dataDir);
 		let pullS: number;
+		let exportS: number;
 		const status: number[] = [];
 		try {
 			const t0 = performance.now();
 			await cli(['pull', 'prompts', '--relay', relay.url, '--key', secretKey], work);
 			pullS = (performance.now() - t0) / 1000;
+			// The relay's share of a pull: the workspace export alone.
+			const t1 = performance.now();
+			await fetchWorkspace({ url: relay.url, key: secretKey });
+			exportS = (performance.now() - t1) / 1000;
 		} finally {
 			await relay.kill();
 		}
@@ -143,6 +149,7 @@ export async function run(): Promise<Record<string, number>> {
 		}
 		return {
 			'files.pull_10k_s': Number(pullS.toFixed(2)),
+			'files.pull_10k_relay_export_s': Number(exportS.toFixed(2)),
 			'files.status_10k_ms': Number(percentile(status, 50).toFixed(1)),
 			'lsp.diagnostics_ms': Number(percentile(times, 95).toFixed(1))
 		};

@@ -16,7 +16,9 @@ import {
 	TextDocumentSyncKind,
 	TextDocuments,
 	createConnection,
-	type Connection
+	type CompletionItem,
+	type Connection,
+	type DocumentSymbol
 } from 'vscode-languageserver/node';
 import {
 	analyze,
@@ -139,7 +141,9 @@ export function startLanguageServer(
 	};
 	connection.onCompletion(async (p) => {
 		await ready;
-		return withDoc(p.textDocument.uri, (doc) => completions(doc, p.position, index)) ?? [];
+		// The core's item and symbol kinds are the protocol's numbers.
+		return (withDoc(p.textDocument.uri, (doc) => completions(doc, p.position, index)) ??
+			[]) as CompletionItem[];
 	});
 	connection.onHover(async (p) => {
 		await ready;
@@ -150,7 +154,9 @@ export function startLanguageServer(
 		await ready;
 		return withDoc(p.textDocument.uri, (doc) => definition(doc, p.position, index));
 	});
-	connection.onDocumentSymbol((p) => withDoc(p.textDocument.uri, (doc) => symbols(doc)) ?? []);
+	connection.onDocumentSymbol(
+		(p) => (withDoc(p.textDocument.uri, (doc) => symbols(doc)) ?? []) as DocumentSymbol[]
+	);
 	connection.onRequest(RENDER_PREVIEW, async (p: { uri: string }) => {
 		await ready;
 		const r = await withDoc(p.uri, (doc) => renderPreview(doc, index));
