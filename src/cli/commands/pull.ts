@@ -107,6 +107,8 @@ export const pullCommand: CliCommand = {
 				const text = pulledText(r.prompt, r.version);
 				const version = r.version?.id ?? null;
 				const name = r.prompt.name;
+				/** A file not tracked already at the prompt's path (a new prompt only). */
+				let inTheWay = true;
 				const entry = byPrompt.get(promptId);
 				byPrompt.delete(promptId);
 				const record = async (
@@ -117,9 +119,12 @@ export const pullCommand: CliCommand = {
 					detail?: string
 				) => {
 					// A first pull writes new files (no temporary copies); the state, written last, commits it.
-					const fresh = action === 'added' && !(await exists(join(root, path)));
+					const fresh = action === 'added' && !inTheWay;
 					const stat = written !== null ? await writeTracked(root, path, written, fresh) : null;
-					await writeBase(root, path, base, fresh && !(await exists(join(root, BASE_DIR, path))));
+					// A folder never pulled has no base copies yet.
+					const freshBase =
+						fresh && (state === null || !(await exists(join(root, BASE_DIR, path))));
+					await writeBase(root, path, base, freshBase);
 					// A file that differs from its base (merged, conflicts) is read by status, not trusted by its time.
 					const same = written === base && stat;
 					files[path] = {
@@ -186,7 +191,8 @@ export const pullCommand: CliCommand = {
 					return;
 				}
 				// New here. A file already in the way is kept unless it says the same.
-				if (await exists(join(root, r.path))) {
+				inTheWay = await exists(join(root, r.path));
+				if (inTheWay) {
 					const local = await readUtf8(join(root, r.path));
 					const parsed = readPrompty(local, { fileName: r.path });
 					const mine = readPrompty(text, { fileName: r.path });
