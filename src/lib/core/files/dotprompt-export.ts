@@ -8,7 +8,7 @@
  * same way. Anything else (filters, arithmetic, `set`, macros…) is reported with its line.
  */
 import { parse, tokenize } from '@huggingface/jinja';
-import { stringify } from 'yaml';
+import { stringifyFrontMatter } from './front-matter';
 import type { Prompt } from '../model/prompt';
 import { isCall, isIdentifier, isMember, type Node } from '../template/ast';
 import { lineColumn, preprocess } from '../template/positions';
@@ -516,6 +516,6 @@ export function writeDotprompt(prompt: Prompt): DotpromptExport {
 	if (others.length) fm[PL_EXT.customFields] = others;
 	// Without a front matter Dotprompt keeps the template as written (no trim, no final newline).
 	if (!Object.keys(fm).length) return { text: body, body, issues, partials: [...partials] };
-	const yaml = stringify(fm, { lineWidth: 0, blockQuote: 'literal', aliasDuplicateObjects: false });
+	const yaml = stringifyFrontMatter(fm);
 	return { text: `---\n${yaml}---\n${body}\n`, body, issues, partials: [...partials] };
 }

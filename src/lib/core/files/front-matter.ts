@@ -4,7 +4,16 @@
  * line and column of the key or value at fault. YAML is parsed as data only (no custom tags, a
  * bounded number of aliases), never run.
  */
-import { isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import {
+	isMap,
+	isScalar,
+	isSeq,
+	parse,
+	parseDocument,
+	stringify,
+	type Document,
+	type Node
+} from 'yaml';
 import { issueAt, type FileIssue } from './issues';
 
 export interface FrontMatterSplit {
@@ -197,4 +206,25 @@ export function fmIssue(
 	if (!node?.range) return issueAt(fm.text, fm.offset, fm.offset, severity, message, field);
 	const [from, to] = node.range;
 	return issueAt(fm.text, fm.offset + from, fm.offset + to, severity, message, field || undefined);
+}
+
+/**
+ * Front matter as YAML that reads back to exactly `data`: literal blocks for multi-line text,
+ * except where the YAML writer would lose something (e.g. a block whose first line is only
+ * spaces reads back without them): then every string is written double-quoted.
+ */
+export function stringifyFrontMatter(data: Record<string, unknown>): string {
+	const readable = stringify(data, {
+		aliasDuplicateObjects: false,
+		lineWidth: 0,
+		blockQuote: 'literal'
+	});
+	if (JSON.stringify(parse(readable)) === JSON.stringify(data)) return readable;
+	return stringify(data, {
+		aliasDuplicateObjects: false,
+		lineWidth: 0,
+		blockQuote: false,
+		defaultStringType: 'QUOTE_DOUBLE',
+		defaultKeyType: 'PLAIN'
+	});
 }

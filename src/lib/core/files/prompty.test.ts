@@ -220,8 +220,21 @@ describe('Prompty files', () => {
 					expect(r.value.prompt).toEqual(p);
 				}
 			}),
-			{ numRuns: 300 }
+			{ numRuns: 4000 }
 		);
+	});
+
+	it('keeps text whose first line is only spaces (the YAML writer alone loses them)', async () => {
+		const [p] = (await validLibraryFixture()).prompts;
+		for (const text of [' \n\n', '  lead', '\t\n x', ' ']) {
+			const prompt = { ...p, intent: text, description: text };
+			const r = readPrompty(writePrompty(prompt), {
+				fileName: `${p.name}.prompty`,
+				folderId: p.folderId
+			});
+			if (!r.ok) throw new Error(JSON.stringify(r.issues));
+			expect(r.value.prompt).toEqual(prompt);
+		}
 	});
 
 	it('library → Prompty folder → library is lossless (property)', () => {

@@ -7,7 +7,6 @@
  * to nothing), and anything the standard keys cannot say exactly is kept in
  * `metadata.promptloom.exact`.
  */
-import { stringify } from 'yaml';
 import { newId as randomId, SLUG_PATTERN, slugify } from '../model/ids';
 import {
 	CUSTOM_FIELD_TYPES,
@@ -20,7 +19,13 @@ import {
 	type Prompt
 } from '../model/prompt';
 import { checkTemplate } from '../template/lint';
-import { fmIssue, parseFrontMatter, splitFrontMatter, type FrontMatter } from './front-matter';
+import {
+	fmIssue,
+	parseFrontMatter,
+	splitFrontMatter,
+	stringifyFrontMatter,
+	type FrontMatter
+} from './front-matter';
 import { hasErrors, issueAt, positionAt, type FileIssue } from './issues';
 
 export const PROMPTY_EXTENSION = '.prompty';
@@ -188,11 +193,7 @@ function frontMatterOf(prompt: Prompt, options: WritePromptyOptions): Record<str
 
 /** Writes `prompt` as a `.prompty` file. {@link readPrompty} gives it back exactly. */
 export function writePrompty(prompt: Prompt, options: WritePromptyOptions = {}): string {
-	const yaml = stringify(frontMatterOf(prompt, options), {
-		aliasDuplicateObjects: false,
-		lineWidth: 0,
-		blockQuote: 'literal'
-	});
+	const yaml = stringifyFrontMatter(frontMatterOf(prompt, options));
 	const body = prompt.type === 'chat' ? chatBody(prompt.messages) : `${prompt.content}\n`;
 	return `---\n${yaml}---\n${body}`;
 }
