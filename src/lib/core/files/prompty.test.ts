@@ -220,7 +220,7 @@ describe('Prompty files', () => {
 					expect(r.value.prompt).toEqual(p);
 				}
 			}),
-			{ numRuns: 4000 }
+			{ numRuns: 300 }
 		);
 	});
 
