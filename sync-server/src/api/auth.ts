@@ -111,3 +111,17 @@ export async function authenticateOwner(
 		);
 	return { user: check.claims.user, workspace: ws };
 }
+
+/** `authenticateOwner` bound to the relay's secret, member registry and id limit. */
+export function ownerCheck(ctx: {
+	secret: Uint8Array;
+	collab: RelayCollab;
+	relayConfig: { maxIdLength: number };
+}): (req: IncomingMessage, ws: string) => Promise<{ user: string; workspace: string }> {
+	return (req, ws) =>
+		authenticateOwner(req, ws, {
+			secret: ctx.secret,
+			collab: ctx.collab,
+			maxIdLength: ctx.relayConfig.maxIdLength
+		});
+}

@@ -5,18 +5,13 @@
  */
 import { createApiKeyRequestSchema } from '../../../src/lib/core/api/schemas';
 import type { Router } from '../http/router';
-import { authenticateOwner } from './auth';
+import { ownerCheck } from './auth';
 import type { ApiContext } from './context';
 import { ApiError, jsonAnswer, parseBody, sendAnswer } from './http';
 import { apiRoute } from './v1-routes';
 
 export function addKeyRoutes(router: Router, ctx: ApiContext): void {
-	const owner = (req: Parameters<typeof authenticateOwner>[0], ws: string) =>
-		authenticateOwner(req, ws, {
-			secret: ctx.secret,
-			collab: ctx.collab,
-			maxIdLength: ctx.relayConfig.maxIdLength
-		});
+	const owner = ownerCheck(ctx);
 
 	router.add(
 		'GET',

@@ -6,6 +6,7 @@
  * `latest` is main's head. Creating a version is a commit on main and labels are label moves,
  * both written into the workspace's documents with the key's name as author.
  */
+import { toLangfuseConfig } from '../../../src/lib/core/files/langfuse';
 import {
 	langfuseCreateSchema,
 	langfuseGetQuerySchema,
@@ -31,16 +32,6 @@ import { LATEST_LABEL, type PromptService, type Selected } from './prompts';
 import { apiRoute, promptName } from './v1-routes';
 
 type ModelConfig = Prompt['modelConfig'];
-
-/** Our model configuration as a Langfuse `config` object (`max_tokens` as OpenAI names it). */
-export function toLangfuseConfig(c: ModelConfig): Record<string, unknown> {
-	return {
-		...c.params,
-		...(c.model ? { model: c.model } : {}),
-		...(c.temperature !== undefined ? { temperature: c.temperature } : {}),
-		...(c.maxTokens !== undefined ? { max_tokens: c.maxTokens } : {})
-	};
-}
 
 /** A Langfuse `config` object as our model configuration; 400 when a known field is invalid. */
 export function fromLangfuseConfig(config: Record<string, unknown>): ModelConfig {

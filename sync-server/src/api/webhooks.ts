@@ -22,7 +22,7 @@ import type { SyncedLabelEvent } from '../../../src/lib/core/sync/ydoc-model';
 import type { Router } from '../http/router';
 import type { RelayLogger } from '../logger';
 import type { RoomRegistry } from '../rooms/registry';
-import { authenticateOwner } from './auth';
+import { ownerCheck } from './auth';
 import type { ApiConfig } from './config';
 import type { ApiContext } from './context';
 import { ApiError, jsonAnswer, parseBody, sendAnswer } from './http';
@@ -310,12 +310,7 @@ export class Webhooks {
 }
 
 export function addWebhookRoutes(router: Router, ctx: ApiContext, hooks: Webhooks): void {
-	const owner = (req: Parameters<typeof authenticateOwner>[0], ws: string) =>
-		authenticateOwner(req, ws, {
-			secret: ctx.secret,
-			collab: ctx.collab,
-			maxIdLength: ctx.relayConfig.maxIdLength
-		});
+	const owner = ownerCheck(ctx);
 
 	router.add(
 		'GET',
