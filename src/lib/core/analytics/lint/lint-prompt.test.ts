@@ -110,6 +110,20 @@ describe('lintPrompt', () => {
 		expect(ids(text('Classify the sentiment.'), 'unbounded-length')).toEqual([]);
 	});
 
+	it('unbounded-length: reads a limit stated with a variable as a limit', () => {
+		const p = text('Summarize {{ article }} in {{ max_words }} words or fewer.');
+		expect(ids(p, 'unbounded-length')).toEqual([]);
+		expect(
+			ids(
+				text('Summarize {{ article }} in {{max_words}}-{{ more }} sentences.'),
+				'unbounded-length'
+			)
+		).toEqual([]);
+		expect(ids(text('Summarize {{ article }} for {{ reader }}.'), 'unbounded-length')).toHaveLength(
+			1
+		);
+	});
+
 	it('ambiguous-pronoun: flags a subject pronoun and a dangling object, not "this email"', () => {
 		const f = ids(
 			text('Read the notes and the email. It should be polite. Then summarize it.'),

@@ -1,5 +1,5 @@
 /** @module Lint rules about the expected output: a stated format and a bound on length. */
-import { findIn, finding, sentences, spanOf } from './text';
+import { findIn, finding, quantityView, sentences, spanOf } from './text';
 import type { LintContext, LintFinding, LintRule, Segment } from './types';
 
 const FORMAT =
@@ -45,7 +45,7 @@ export const unboundedLength: LintRule = {
 		'Answers then vary widely in length, cost and latency, and a max-tokens limit cuts them off ' +
 		'mid-sentence instead of ending them naturally. Say how long the answer should be.',
 	check(ctx: LintContext): LintFinding[] {
-		if (ctx.instructions.some((s) => LENGTH.test(s.prose))) return [];
+		if (ctx.instructions.some((s) => LENGTH.test(quantityView(s.text)))) return [];
 		const verb = findIn(ctx.instructions, GENERATE);
 		if (!verb) return [];
 		const seg = ctx.instructions.find((s) => s.message === verb.message) ?? null;

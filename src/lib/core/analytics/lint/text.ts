@@ -8,6 +8,17 @@ export function maskTemplate(text: string): string {
 	);
 }
 
+/**
+ * Like `maskTemplate`, but an output tag (`{{ n }}`) reads as the number 1 followed by spaces, so a
+ * limit stated with a variable ("in {{ max_words }} words or fewer") still reads as a quantity.
+ */
+export function quantityView(text: string): string {
+	return text.replace(/\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}|\{#[\s\S]*?#\}/g, (tag) => {
+		const blank = tag.replace(/[^\n]/g, ' ');
+		return tag.startsWith('{{') ? `1${blank.slice(1)}` : blank;
+	});
+}
+
 export interface Sentence {
 	start: number;
 	end: number;
