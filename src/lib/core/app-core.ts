@@ -30,6 +30,7 @@ import { AuditLog } from './security/audit/log';
 import { DexieAuditStorage } from './security/audit/storage.dexie';
 import { AuditRecorder } from './security/audit/recorder';
 import { followSyncWorkspace } from './security/audit/follow-sync';
+import { followSyncPolicy } from './security/scan/follow-sync';
 import { CollabService } from './collab/collab-service';
 import { ApiAccessService } from './api/api-access-service';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
@@ -136,6 +137,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		now: options.now,
 		writeGuard
 	});
+	await library.loadUndoHistory();
 	const search = new FullTextIndex();
 	// Large libraries open at once; text search completes in the background.
 	const searchIndexed = search.rebuildInBackground(
@@ -255,6 +257,8 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	syncRef = sync;
 	// A synced workspace's audit log lives in its index document (every device's chain).
 	const stopAuditFollow = followSyncWorkspace(audit, sync);
+	// So is its security policy (an owner edits it; every member's calls follow it).
+	const stopPolicyFollow = followSyncPolicy(security, sync, () => collab.access().role);
 	await sync.init();
 	return {
 		db,
@@ -276,10 +280,12 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		analytics: { dashboard: (filter = {}) => buildDashboard(new DexieAnalyticsSource(db), filter) },
 		createSemanticService: (o) => new SemanticService({ ...o, db, fullText: search, events }),
 		close: async () => {
+			await library.undoHistorySaved();
 			auditRecorder.stop();
 			// Let changes already received reach the audit log before the database closes.
 			await auditRecorder.idle();
 			stopAuditFollow();
+			stopPolicyFollow();
 			await Promise.allSettled([sync.close(), evals.dispose()]);
 			db.close();
 		}

@@ -19,7 +19,12 @@ import {
 	resolveLabel
 } from '../../../src/lib/core/sync/projection';
 import { INDEX_DOC_ID, promptDocId } from '../../../src/lib/core/sync/workspace-docs';
-import { indexMaps, promptDocParts, readWorkingCopy } from '../../../src/lib/core/sync/ydoc-model';
+import {
+	indexMaps,
+	nestedMap,
+	promptDocParts,
+	readWorkingCopy
+} from '../../../src/lib/core/sync/ydoc-model';
 import { TemplateError } from '../../../src/lib/core/template/errors';
 import { includeKey, resolveIncludes } from '../../../src/lib/core/template/includes';
 import { extractVariables } from '../../../src/lib/core/template/variables';
@@ -56,6 +61,7 @@ import type { ApiConfig } from './config';
 import { DocCache, type OpenDoc } from './doc-cache';
 import { ApiError, type Answer } from './http';
 import { RenderPool } from './render-pool';
+import { checkSecurityGate, type GatedMove } from './security-gate';
 
 /** The label read when a request names neither a label nor a version. */
 export const DEFAULT_LABEL = 'production';
@@ -386,12 +392,11 @@ export class PromptService {
 		return run;
 	}
 
-	/** Refuses label moves that need a review: protected labels, unless approved or alone. */
-	async #checkMoves(
-		workspace: string,
-		index: Y.Doc,
-		moves: Array<{ promptId: string; label: string; versionId: string }>
-	): Promise<void> {
+	/**
+	 * Refuses label moves that need a review (protected labels, unless approved or alone) and
+	 * moves the production gate holds shut (security findings without an owner's waiver).
+	 */
+	async #checkMoves(workspace: string, index: Y.Doc, moves: GatedMove[]): Promise<void> {
 		const record = await this.o.collab.registry.get(workspace);
 		const alone = record.members.length === 1 && record.members[0].role === 'owner';
 		for (const m of moves) {
@@ -407,6 +412,7 @@ export class PromptService {
 					`"${m.label}" is a protected label: moving it to version ${m.versionId.slice(0, 12)} needs a review approved by a reviewer or owner (request one in the app)`
 				);
 		}
+		await checkSecurityGate(index, record, moves);
 	}
 
 	/**
@@ -417,8 +423,9 @@ export class PromptService {
 		workspace: string,
 		who: ApiPrincipal,
 		req: Omit<CommitRequest, 'author'>,
-		labels: string[]
-	): Promise<{ name: string; version: Version; created: boolean }> {
+		labels: string[],
+		expectedParent?: string | null
+	): Promise<{ name: string; version: Version; created: boolean; changed: boolean }> {
 		return this.#serial(workspace, () =>
 			this.withIndex(workspace, async (view, index) => {
 				if (!view.byName.has(req.name) && view.trashed.has(req.name))
@@ -427,6 +434,7 @@ export class PromptService {
 						`prompt "${req.name}" is in the trash: restore it in the app, or use another name`
 					);
 				const entry = view.byName.get(req.name);
+				if (expectedParent !== undefined) checkParent(req.name, entry, expectedParent);
 				const promptId = entry?.id ?? globalThis.crypto.randomUUID();
 				return this.docs.with(workspace, promptDocId(promptId), 'any', async (doc) => {
 					const decoded = entry ? readPromptDocView(doc.doc, entry.id) : undefined;
@@ -445,7 +453,12 @@ export class PromptService {
 					);
 					const moves = [...new Set(labels)]
 						.filter((l) => entry?.labels.get(l) !== plan.version.id)
-						.map((label) => ({ promptId, label, versionId: plan.version.id }));
+						.map((label) => ({
+							promptId,
+							label,
+							versionId: plan.version.id,
+							content: plan.version.content
+						}));
 					await this.#checkMoves(workspace, index.doc, moves);
 					Y.transact(doc.doc, () => applyCommitToPromptDoc(doc.doc, plan), RELAY_API_ORIGIN);
 					Y.transact(
@@ -464,8 +477,49 @@ export class PromptService {
 						RELAY_API_ORIGIN
 					);
 					await Promise.all([doc.persisted(), index.persisted()]);
-					return { name: req.name, version: plan.version, created: plan.created };
+					return {
+						name: req.name,
+						version: plan.version,
+						created: plan.created,
+						changed: plan.changed
+					};
 				});
+			})
+		);
+	}
+
+	/**
+	 * Moves prompt `name` to the trash (restorable in the app); with
+	 * `expectedVersion`, only while main's head is still that version.
+	 */
+	trash(
+		workspace: string,
+		name: string,
+		expectedVersion?: string
+	): Promise<{ name: string; deletedAt: number }> {
+		return this.#serial(workspace, () =>
+			this.withIndex(workspace, async (view, index) => {
+				const entry = view.byName.get(name);
+				if (!entry)
+					throw new ApiError(
+						'not_found',
+						view.trashed.has(name)
+							? `prompt "${name}" is already in the trash`
+							: `no prompt named "${name}"`
+					);
+				if (expectedVersion !== undefined) checkParent(name, entry, expectedVersion);
+				const now = Date.now();
+				Y.transact(
+					index.doc,
+					() => {
+						const meta = nestedMap(indexMaps(index.doc).prompts, entry.id);
+						meta.set('deletedAt', now);
+						meta.set('updatedAt', now);
+					},
+					RELAY_API_ORIGIN
+				);
+				await index.persisted();
+				return { name, deletedAt: now };
 			})
 		);
 	}
@@ -483,7 +537,12 @@ export class PromptService {
 				const s = this.select(state, sel);
 				const moves = [...new Set(labels)]
 					.filter((l) => state.entry.labels.get(l) !== s.version.id)
-					.map((label) => ({ promptId: state.entry.id, label, versionId: s.version.id }));
+					.map((label) => ({
+						promptId: state.entry.id,
+						label,
+						versionId: s.version.id,
+						content: s.version.content
+					}));
 				await this.#checkMoves(workspace, index.doc, moves);
 				if (!moves.length) return;
 				Y.transact(
@@ -504,4 +563,17 @@ export class PromptService {
 			})
 		);
 	}
+}
+
+/** Refuses a write based on a head of main that is no longer the head (someone committed since). */
+function checkParent(name: string, entry: PromptEntry | undefined, expected: string | null): void {
+	const head = entry?.mainHead ?? null;
+	if (expected === null && entry)
+		throw new ApiError('conflict', `prompt "${name}" already exists: pull it, then edit its file`);
+	if (expected !== null && !entry) throw new ApiError('not_found', `no prompt named "${name}"`);
+	if (expected !== null && head !== expected && !head?.startsWith(expected))
+		throw new ApiError(
+			'conflict',
+			`main of "${name}" moved: its head is ${head?.slice(0, 12) ?? 'none'}, not ${expected.slice(0, 12)}; pull and merge, then push again`
+		);
 }

@@ -2,7 +2,8 @@
  * @module The relay's collaboration check of an incoming update: protected label moves need an
  * approved review in the same document, approvals may only be written by their approver with a
  * reviewer/owner role, review requests and comments only in their author's name, audit log
- * entries and keys are append-only and written only in their writer's name (`audit-guard.ts`).
+ * entries and keys are append-only and written only in their writer's name (`audit-guard.ts`),
+ * workspace settings (the security policy) only by an owner.
  */
 import * as Y from 'yjs';
 import {
@@ -13,6 +14,7 @@ import {
 	readLabelEvents,
 	readLabels,
 	readReviews,
+	readSettings,
 	type LabelPointer
 } from '../../../src/lib/core/collab/doc-schema';
 import { APPROVER_ROLES } from '../../../src/lib/core/collab/types';
@@ -96,7 +98,8 @@ export async function checkCollabUpdate(
 			events: readLabelEvents(probe),
 			reviews: readReviews(probe),
 			approvals: readApprovals(probe),
-			comments: readComments(probe)
+			comments: readComments(probe),
+			settings: readSettings(probe)
 		};
 		const audit = auditChangesDuring(probe, () => Y.applyUpdate(probe, update));
 		const after = {
@@ -104,7 +107,8 @@ export async function checkCollabUpdate(
 			events: readLabelEvents(probe),
 			reviews: readReviews(probe),
 			approvals: readApprovals(probe),
-			comments: readComments(probe)
+			comments: readComments(probe),
+			settings: readSettings(probe)
 		};
 		const verdict = decide(probe, before, after, subject, policy);
 		if (!verdict.ok) return verdict;
@@ -120,6 +124,7 @@ type State = {
 	reviews: ReturnType<typeof readReviews>;
 	approvals: ReturnType<typeof readApprovals>;
 	comments: ReturnType<typeof readComments>;
+	settings: Map<string, unknown>;
 };
 
 function decide(
@@ -176,6 +181,12 @@ function decide(
 		if (author !== subject.user && !(comment === undefined && subject.role === 'owner'))
 			return forbidden(`comment ${id} belongs to "${author}"; you are "${subject.user}"`);
 	}
+
+	for (const [name] of changed(before.settings, after.settings))
+		if (subject.role !== 'owner')
+			return forbidden(
+				`only an owner may change the workspace setting "${name}" (you are ${subject.role === 'editor' ? 'an' : 'a'} ${subject.role})`
+			);
 
 	if (policy.alone) return { ok: true };
 	const protectedSet = new Set(policy.protectedLabels);

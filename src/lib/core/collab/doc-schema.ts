@@ -9,6 +9,8 @@
  * - `auditKeys`: key id → public device key record of the audit log
  * - `auditLog`: `<keyId>:<seq>` → signed audit entry (one append-only chain per device key; see
  *   `core/security/audit/workspace-log.ts`)
+ * - `settings`: setting name → plain JSON value of workspace-wide settings only an owner may
+ *   change (the relay checks the writer's role), e.g. `security.policy`
  * Label data is the sync engine's: `labels` (pair key → `Label`) and `labelEvents` (id → event).
  */
 import type * as Y from 'yjs';
@@ -25,6 +27,7 @@ export const APPROVALS_MAP = 'approvals';
 export const COMMENTS_MAP = 'comments';
 export const AUDIT_KEYS_MAP = 'auditKeys';
 export const AUDIT_LOG_MAP = 'auditLog';
+export const SETTINGS_MAP = 'settings';
 
 /** Maps whose changes the relay inspects. */
 export const GUARDED_MAPS = [
@@ -34,7 +37,8 @@ export const GUARDED_MAPS = [
 	APPROVALS_MAP,
 	COMMENTS_MAP,
 	AUDIT_KEYS_MAP,
-	AUDIT_LOG_MAP
+	AUDIT_LOG_MAP,
+	SETTINGS_MAP
 ];
 
 /**
@@ -108,6 +112,16 @@ function readRecords<T>(doc: Y.Doc, name: string): Map<string, T> {
 export const readReviews = (doc: Y.Doc) => readRecords<ReviewRequest>(doc, REVIEWS_MAP);
 export const readApprovals = (doc: Y.Doc) => readRecords<Approval>(doc, APPROVALS_MAP);
 export const readComments = (doc: Y.Doc) => readRecords<CommentRecord>(doc, COMMENTS_MAP);
+
+/** Workspace settings of the `settings` map, as plain JSON by name. */
+export function readSettings(doc: Y.Doc): Map<string, unknown> {
+	const out = new Map<string, unknown>();
+	doc.getMap(SETTINGS_MAP).forEach((value, key) => {
+		const v = value as { toJSON?: () => unknown } | null;
+		out.set(key, v && typeof v === 'object' && typeof v.toJSON === 'function' ? v.toJSON() : v);
+	});
+	return out;
+}
 
 /** The label a review is about, with `''` standing for "remove the label". */
 const reviewTarget = (r: ReviewRequest) => `${r.promptId}\u0000${r.label}\u0000${r.versionId}`;

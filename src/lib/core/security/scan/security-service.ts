@@ -1,7 +1,12 @@
 /**
- * @module The app's security service: the workspace policy (kept in local settings), previews
- * of what a call would send, scanning text and the whole library.
+ * @module The app's security service: the security policy (a shared workspace's synced policy,
+ * else this device's, kept in local settings), previews of what a call would send, scanning text
+ * and the whole library.
  */
+import type * as Y from 'yjs';
+import { PromptloomError } from '../../model/errors';
+import { LOCAL_ORIGIN } from '../../sync/ydoc-model';
+import { observeSettings, readWorkspacePolicy, writeWorkspacePolicy } from './policy-doc';
 import type { ChatMessage } from '../../providers/types';
 import type { PromptloomDb } from '../../store/db';
 import { guardMessages, type GuardReport } from './guard';
@@ -18,12 +23,23 @@ import type { ScanOptions, ScanResult } from './types';
 /** Settings key of the policy. */
 export const POLICY_KEY = 'security.policy';
 
+/** A shared workspace whose index document holds the policy (see {@link SecurityService.useWorkspace}). */
+export interface PolicyWorkspace {
+	doc: Y.Doc;
+	/** Resolves once `doc` holds what this device stored. */
+	ready: Promise<void>;
+	/** The current user's role in the workspace. */
+	role: () => string;
+}
+
 export class SecurityService {
 	readonly #db: PromptloomDb;
 	#cached: SecurityPolicy | null = null;
 	readonly #listeners = new Set<(p: SecurityPolicy) => void>();
 	readonly #scanner: ItemScanner;
 	#gate: LabelGateDeps | null = null;
+	#workspace: PolicyWorkspace | null = null;
+	#offWorkspace: (() => void) | null = null;
 
 	/** `scanner`: where library scans run (browsers pass a Web Worker; default in-process). */
 	constructor(db: PromptloomDb, options: { scanner?: ItemScanner } = {}) {
@@ -31,21 +47,83 @@ export class SecurityService {
 		this.#scanner = options.scanner ?? inProcessScanner;
 	}
 
+	/**
+	 * Follows a shared workspace's policy (its index document), or this device's again with null.
+	 * Changes made by the owner on any device reach the listeners as they arrive.
+	 */
+	useWorkspace(target: PolicyWorkspace | null): void {
+		if (this.#workspace?.doc === target?.doc) {
+			if (target) this.#workspace = target;
+			return;
+		}
+		this.#offWorkspace?.();
+		this.#offWorkspace = null;
+		this.#workspace = target;
+		this.#cached = null;
+		if (target) {
+			const doc = target.doc;
+			this.#offWorkspace = observeSettings(doc, () => {
+				if (this.#workspace?.doc !== doc) return;
+				this.#cached = null;
+				void this.#notify();
+			});
+			void target.ready.then(async () => {
+				if (this.#workspace?.doc === doc) await this.#notify();
+			});
+		}
+		void this.#notify();
+	}
+
+	/** Where the policy in force comes from: the shared workspace or this device. */
+	policySource(): 'workspace' | 'device' {
+		return this.#workspace ? 'workspace' : 'device';
+	}
+
+	/** Whether the current user may change the policy (in a shared workspace: owners only). */
+	canEditPolicy(): boolean {
+		return !this.#workspace || this.#workspace.role() === 'owner';
+	}
+
 	/** The policy in force (the default until one is saved). */
 	async policy(): Promise<SecurityPolicy> {
 		if (this.#cached) return this.#cached;
+		const ws = this.#workspace;
+		if (ws) {
+			await ws.ready;
+			const policy = readWorkspacePolicy(ws.doc) ?? structuredClone(DEFAULT_POLICY);
+			if (this.#workspace?.doc === ws.doc) this.#cached = policy;
+			return policy;
+		}
 		const rec = await this.#db.settings.get(POLICY_KEY);
 		this.#cached = rec ? parsePolicy(rec.value) : structuredClone(DEFAULT_POLICY);
 		return this.#cached;
 	}
 
-	/** Saves a policy (validated); listeners hear about it. */
+	/**
+	 * Saves a policy (validated): in a shared workspace into its synced settings (owners only,
+	 * refused before anything is written), else on this device; listeners hear about it.
+	 */
 	async setPolicy(policy: SecurityPolicy): Promise<SecurityPolicy> {
 		const valid = securityPolicySchema.parse(policy);
-		await this.#db.settings.put({ key: POLICY_KEY, value: valid });
+		const ws = this.#workspace;
+		if (ws) {
+			const role = ws.role();
+			if (role !== 'owner')
+				throw new PromptloomError(
+					'forbidden',
+					`Only an owner can change the workspace's security policy (you are ${role === 'editor' || role === 'owner' ? 'an' : 'a'} ${role}).`
+				);
+			await ws.ready;
+			writeWorkspacePolicy(ws.doc, valid, LOCAL_ORIGIN);
+		} else await this.#db.settings.put({ key: POLICY_KEY, value: valid });
 		this.#cached = valid;
 		for (const l of this.#listeners) l(valid);
 		return valid;
+	}
+
+	async #notify(): Promise<void> {
+		const policy = await this.policy();
+		for (const l of this.#listeners) l(policy);
 	}
 
 	/** Back to the default policy. */
