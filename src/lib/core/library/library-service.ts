@@ -16,6 +16,7 @@ import { parseOrThrow } from '../model/validate';
 import type { PromptloomDb } from '../store/db';
 import { guardStorage } from '../store/storage-errors';
 import { emptySnapshot, revertChanges, UndoStack, type Snapshot } from './undo-stack';
+import { loadUndoEntries, saveUndoEntries } from './undo-persistence';
 
 export type PromptInput = Partial<Omit<Prompt, 'id' | 'createdAt' | 'updatedAt' | 'deletedAt'>>;
 
@@ -63,6 +64,8 @@ export class LibraryService {
 	readonly #now: () => number;
 	readonly #author: () => string;
 	readonly #guard: WriteGuard;
+	/** The latest save of the undo stack (saves run one after another). */
+	#undoSaved: Promise<void> = Promise.resolve();
 
 	constructor(options: LibraryServiceOptions) {
 		this.db = options.db;
@@ -70,6 +73,26 @@ export class LibraryService {
 		this.#now = options.now ?? Date.now;
 		this.#author = options.author ?? (() => '');
 		this.#guard = options.writeGuard ?? allowAllWrites;
+	}
+
+	/**
+	 * Reads this device's saved undo history and keeps saving it from now on, so undo still
+	 * works after a reload.
+	 */
+	async loadUndoHistory(): Promise<void> {
+		this.undoStack.restore(await loadUndoEntries(this.db));
+		this.undoStack.onChange = (entries) => {
+			const snapshot = [...entries];
+			this.#undoSaved = this.#undoSaved
+				.then(() => saveUndoEntries(this.db, snapshot))
+				// Losing the saved history is not worth an error: the in-memory stack still works.
+				.catch(() => {});
+		};
+	}
+
+	/** Resolves when the undo history is saved. */
+	undoHistorySaved(): Promise<void> {
+		return this.#undoSaved;
 	}
 
 	// ---- reads -------------------------------------------------------------------------------

@@ -54,15 +54,20 @@ export function revertChanges<T extends Row>(
 
 export class UndoStack {
 	#entries: UndoEntry[] = [];
+	/** Called after every change of the entries (to save them). */
+	onChange: (entries: readonly UndoEntry[]) => void = () => {};
 	constructor(private readonly limit = 100) {}
 
 	push(entry: UndoEntry): void {
 		this.#entries.push(entry);
 		if (this.#entries.length > this.limit) this.#entries.shift();
+		this.onChange(this.#entries);
 	}
 
 	pop(): UndoEntry | undefined {
-		return this.#entries.pop();
+		const entry = this.#entries.pop();
+		if (entry) this.onChange(this.#entries);
+		return entry;
 	}
 
 	peek(): UndoEntry | undefined {
@@ -71,6 +76,12 @@ export class UndoStack {
 
 	clear(): void {
 		this.#entries = [];
+		this.onChange(this.#entries);
+	}
+
+	/** Puts saved entries (oldest first) under any pushed since. */
+	restore(saved: readonly UndoEntry[]): void {
+		this.#entries = [...saved, ...this.#entries].slice(-this.limit);
 	}
 
 	get size(): number {
