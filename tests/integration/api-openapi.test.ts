@@ -98,5 +98,20 @@ describe('OpenAPI description', () => {
 			'404'
 		);
 		await check('/v1/prompts', 'get', await apiFetch(relay, '/v1/prompts', 'sk-pl-wrong'), '401');
+		const writer = await cliKey(relay, 'team', 'write');
+		await check(
+			'/v1/prompts/{name}/versions',
+			'post',
+			await apiFetch(relay, '/v1/prompts/greet/versions', writer.secretKey, {
+				method: 'POST',
+				body: JSON.stringify({ type: 'text', template: 'Hi {{ name }}', message: 'shorter' })
+			}),
+			'201'
+		);
+		await check(
+			'/v1/prompts/{name}',
+			'delete',
+			await apiFetch(relay, '/v1/prompts/greet', writer.secretKey, { method: 'DELETE' })
+		);
 	});
 });

@@ -4,9 +4,10 @@
  * history), a concurrent remote change merged, a conflicting one left as markers with nothing
  * committed, an invalid file refused, and a relay that is down.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readPrompty, writePrompty } from '../../src/lib/core/files/prompty';
 import { relayScope, waitFor } from '../../sync-server/testing/harness';
 import { cliKey, commitPrompt, ownerDevice } from '../support/api-workspace';
 import { cliFolder } from '../support/cli';
@@ -46,6 +47,77 @@ async function workspace() {
 const file = (...p: string[]) => join(cli.dir, 'prompts', ...p);
 
 describe('pull, status, diff, push against a real relay', () => {
+	it('pushes every metadata field of a file, and a deleted file moves its prompt to the trash', async () => {
+		const { core, greet, reply, key, url } = await workspace();
+		expect((await cli.run('pull', 'prompts', '--relay', url, '--key', key.secretKey)).code).toBe(0);
+		const greetPath = file('greet.prompty');
+		const parsed = readPrompty(await readFile(greetPath, 'utf8'), { fileName: 'greet.prompty' });
+		if (!parsed.ok) throw new Error('pulled file does not read back');
+		await writeFile(
+			greetPath,
+			writePrompty({
+				...parsed.value.prompt,
+				description: 'Greets a returning customer',
+				intent: 'greeting',
+				customFields: [{ key: 'owner', type: 'string', value: 'support' }],
+				templateOptions: { trimBlocks: true, lstripBlocks: true }
+			})
+		);
+		const push = await cli.run(
+			'push',
+			'prompts',
+			'-m',
+			'describe',
+			'--key',
+			key.secretKey,
+			'--json'
+		);
+		expect(push.stderr).toBe('');
+		expect(push.code).toBe(0);
+		expect(JSON.parse(push.stdout).pushed).toEqual([
+			expect.objectContaining({ path: 'greet.prompty', result: 'committed' })
+		]);
+		await waitFor(
+			async () => (await core.vcs.history(greet.id)).length === 2,
+			'the app sees the new version'
+		);
+		const [head] = await core.vcs.history(greet.id);
+		expect(head.metadata).toMatchObject({
+			description: 'Greets a returning customer',
+			intent: 'greeting',
+			customFields: [{ key: 'owner', type: 'string', value: 'support' }],
+			templateOptions: { trimBlocks: true, lstripBlocks: true }
+		});
+
+		// Deleting a file whose prompt changed on the relay since the pull is refused.
+		const replyId = reply.id;
+		await core.library.updatePrompt(replyId, { tags: ['support', 'vip'] });
+		await core.vcs.commit(replyId, 'tag it');
+		await settle(core);
+		await rm(file('Support', 'reply.prompty'));
+		await rm(greetPath);
+		const del = await cli.run('push', 'prompts', '-m', 'remove', '--key', key.secretKey, '--json');
+		expect(del.code).toBe(1);
+		const out = JSON.parse(del.stdout);
+		expect(out.pushed).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ path: 'greet.prompty', result: 'deleted' }),
+				expect.objectContaining({ path: 'Support/reply.prompty', result: 'refused' })
+			])
+		);
+		expect(del.stderr).toContain('changed on the relay since the pull');
+		await waitFor(
+			async () => (await core.library.listTrash()).some((p) => p.name === 'greet'),
+			"greet lands in the app's trash"
+		);
+		expect((await core.library.listTrash()).map((p) => p.name)).toEqual(['greet']);
+		const status = await cli.run('status', 'prompts', '--key', key.secretKey, '--json');
+		expect(JSON.parse(status.stdout).changes).toEqual([
+			{ path: 'Support/reply.prompty', name: 'reply', status: 'deleted' },
+			{ path: 'Support/reply.prompty', name: 'reply', status: 'remote-changed' }
+		]);
+	});
+
 	it('pulls files, pushes an edit as a new version the app sees, and reports no changes after', async () => {
 		const { core, greet, key, url } = await workspace();
 		const pull = await cli.run('pull', 'prompts', '--relay', url, '--key', key.secretKey);

@@ -3,14 +3,8 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatFileIssue } from '../../lib/core/files/issues';
-import { toLangfuseConfig } from '../../lib/core/files/langfuse';
 import { nameFromFileName, readPrompty } from '../../lib/core/files/prompty';
-import {
-	changedFields,
-	conflictMarkerLines,
-	mergeFile,
-	pulledText
-} from '../../lib/core/files/working-tree';
+import { conflictMarkerLines, mergeFile, pulledText } from '../../lib/core/files/working-tree';
 import type { Prompt } from '../../lib/core/model/prompt';
 import {
 	EXIT,
@@ -20,15 +14,15 @@ import {
 	requireState,
 	requireTarget
 } from '../sync/command-support';
-import { RelayApiError, commitPrompt, fetchWorkspace } from '../sync/relay-api';
+import { RelayApiError, commitPrompt, fetchWorkspace, trashPrompt } from '../sync/relay-api';
 import { remotePrompts } from '../sync/remote';
 import {
 	localChanges,
+	removeBase,
 	saveState,
 	writeBase,
 	writeTracked,
-	type FolderState,
-	type LocalChange
+	type FolderState
 } from '../sync/working-folder';
 import type { CliCommand } from '../types';
 import { CliUsageError, withUsageErrors } from './validate';
@@ -45,9 +39,11 @@ with it three-way (as the app merges): a clean merge is committed and written to
 a conflict writes Git-style markers into the file and nothing is committed for that prompt
 (resolve the markers, then push again).
 
-The relay's API carries a prompt's text, model configuration and tags; a changed description,
-intent, custom field or template option is reported and stays local (set it in the app).
-Deleted files delete nothing on the relay.
+A commit carries everything the file holds (text or messages, model configuration, tags,
+description, intent, custom fields, template options) and names the version it was based on:
+when someone commits in between, the relay refuses it and the file is left for the next push.
+A deleted file moves its prompt to the relay's trash (restorable in the app), unless the
+prompt changed on the relay since the pull: then it is refused (pull to get it back).
 
 Options:
   -m, --message <text>  Commit message (required)
@@ -67,7 +63,7 @@ Exit status:
 interface Pushed {
 	path: string;
 	name: string;
-	result: 'committed' | 'merged' | 'conflict' | 'unchanged' | 'refused' | 'skipped';
+	result: 'committed' | 'merged' | 'deleted' | 'conflict' | 'unchanged' | 'refused' | 'skipped';
 	version?: string;
 	detail?: string;
 }
@@ -119,12 +115,8 @@ export const pushCommand: CliCommand = {
 				io.stderr(`promptloom push: ${problems.length} problem(s); nothing pushed\n`);
 				return EXIT.problems;
 			}
-			if (!changes.some((c) => c.kind !== 'deleted')) {
-				for (const c of changes)
-					io.stderr(
-						`${join(dir, c.path)}: deleted here; push deletes nothing on the relay (delete "${c.tracked?.name}" in the app)\n`
-					);
-				if (json) io.stdout(JSON.stringify({ ok: true, pushed: [] }, null, 2) + '\n');
+			if (!changes.length) {
+				if (json) io.stdout(JSON.stringify({ ok: true, pushed: [], warnings: [] }, null, 2) + '\n');
 				else io.stdout('nothing to push\n');
 				return EXIT.ok;
 			}
@@ -144,36 +136,33 @@ export const pushCommand: CliCommand = {
 			const labels = values.label ?? [];
 			let relayDown: unknown = null;
 
-			const commit = async (c: LocalChange, name: string, prompt: Prompt, head: Prompt | null) => {
-				if (head) {
-					const fields = changedFields(prompt, head).filter(
-						(f) => f !== 'content' && f !== 'modelConfig' && f !== 'tags'
-					);
-					if (fields.length)
-						warnings.push(
-							`${join(dir, c.path)}: ${fields.join(', ')} changed here but not pushed: the relay's API sets text, model config and tags only (set the rest in the app)`
-						);
-				}
-				return commitPrompt(target, {
-					name,
-					prompt,
-					message: values.message!,
-					labels,
-					config: toLangfuseConfig(prompt.modelConfig)
-				});
-			};
+			const commit = (name: string, prompt: Prompt, expectedParent: string | null) =>
+				commitPrompt(target, { name, prompt, message: values.message!, labels, expectedParent });
+			const gone = new Set<string>();
 
 			for (const c of changes) {
 				if (relayDown) break;
-				const file = join(dir, c.path);
-				if (c.kind === 'deleted') {
-					warnings.push(
-						`${file}: deleted here; push deletes nothing on the relay (delete "${c.tracked?.name}" in the app)`
-					);
-					continue;
-				}
-				const local = parsed.get(c.path)!;
 				try {
+					if (c.kind === 'deleted') {
+						const t = c.tracked!;
+						const r = remote.get(t.promptId);
+						const headId = r?.head?.id ?? null;
+						if (!r) gone.add(c.path);
+						else if (headId !== t.version)
+							results.push({
+								path: c.path,
+								name: t.name,
+								result: 'refused',
+								detail: `deleted here but changed on the relay since the pull (main is at ${headId?.slice(0, 12) ?? 'none'}): pull to get the new version, or delete it in the app`
+							});
+						else {
+							await trashPrompt(target, r.prompt.name, headId);
+							gone.add(c.path);
+							results.push({ path: c.path, name: r.prompt.name, result: 'deleted' });
+						}
+						continue;
+					}
+					const local = parsed.get(c.path)!;
 					if (c.kind === 'added') {
 						const name = nameFromFileName(c.path);
 						if (byName.has(name)) {
@@ -185,7 +174,7 @@ export const pushCommand: CliCommand = {
 							});
 							continue;
 						}
-						const v = await commit(c, name, local, null);
+						const v = await commit(name, local, null);
 						results.push({ path: c.path, name, result: 'committed', version: v.id });
 						continue;
 					}
@@ -202,12 +191,7 @@ export const pushCommand: CliCommand = {
 					}
 					const headId = r.head?.id ?? null;
 					if (headId === t.version) {
-						const v = await commit(
-							c,
-							r.prompt.name,
-							local,
-							r.head ? { ...r.prompt, ...r.head.content, ...r.head.metadata } : r.prompt
-						);
+						const v = await commit(r.prompt.name, local, headId);
 						results.push({ path: c.path, name: r.prompt.name, result: 'committed', version: v.id });
 						continue;
 					}
@@ -246,11 +230,7 @@ export const pushCommand: CliCommand = {
 						continue;
 					}
 					await writeTracked(root, c.path, merged.text);
-					const v = await commit(c, r.prompt.name, m.value.prompt, {
-						...r.prompt,
-						...(r.head?.content ?? {}),
-						...(r.head?.metadata ?? {})
-					});
+					const v = await commit(r.prompt.name, m.value.prompt, headId);
 					results.push({ path: c.path, name: r.prompt.name, result: 'merged', version: v.id });
 				} catch (e) {
 					if (!(e instanceof RelayApiError)) throw e;
@@ -289,6 +269,10 @@ export const pushCommand: CliCommand = {
 					relayDown ??= e;
 				}
 			}
+			for (const path of gone) {
+				delete files[path];
+				await removeBase(root, path);
+			}
 			const next: FolderState = { ...state, files };
 			await saveState(root, next);
 
@@ -305,8 +289,11 @@ export const pushCommand: CliCommand = {
 				for (const r of results)
 					if (r.result === 'committed' || r.result === 'merged')
 						io.stdout(`${r.result.padEnd(9)} ${r.path} → version ${r.version?.slice(0, 12)}\n`);
+					else if (r.result === 'deleted')
+						io.stdout(`deleted   ${r.path} → "${r.name}" is in the relay's trash\n`);
+				const deleted = results.filter((r) => r.result === 'deleted').length;
 				io.stdout(
-					`pushed ${committed.length} prompt(s)${failed.length ? `, ${failed.length} not pushed` : ''}\n`
+					`pushed ${committed.length} prompt(s)${deleted ? `, deleted ${deleted}` : ''}${failed.length ? `, ${failed.length} not pushed` : ''}\n`
 				);
 			}
 			if (relayDown) return relayFailure(io, 'push', relayDown, false);

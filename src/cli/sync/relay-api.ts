@@ -1,7 +1,11 @@
 /** @module The relay's HTTP API as `pull`/`push` use it: the workspace export and commits, with failures sorted into exit codes. */
 import type { LibraryFile } from '../../lib/core/io/library-schema';
 import { validateLibraryData } from '../../lib/core/io/library-file';
-import type { ChatMessage, Prompt } from '../../lib/core/model/prompt';
+import type {
+	CommitVersionRequest,
+	CommitVersionResponse
+} from '../../lib/core/api/commit-schemas';
+import type { Prompt } from '../../lib/core/model/prompt';
 
 /** Why the relay could not be used: `unreachable` and `auth` exit 3, `refused` (a 4xx/5xx answer) 1. */
 export class RelayApiError extends Error {
@@ -85,37 +89,47 @@ export interface CommitInput {
 	prompt: Prompt;
 	message: string;
 	labels: string[];
-	config: Record<string, unknown>;
+	/** Main's head the file was based on (null: a new prompt); the relay refuses if main moved. */
+	expectedParent: string | null;
 }
 
 /**
- * Commits a prompt's content, model config and tags on main as the key (the Langfuse-compatible
- * create endpoint); returns the new version's id and number.
+ * Commits a prompt file's content and every metadata field it carries on main as the key
+ * (`POST /v1/prompts/{name}/versions`); returns the new version's id and number.
  */
 export async function commitPrompt(
 	target: RelayTarget,
 	input: CommitInput
-): Promise<{ id: string; version: number }> {
+): Promise<{ id: string; version: number | null }> {
 	const p = input.prompt;
-	const body = {
-		name: input.name,
+	const body: CommitVersionRequest = {
 		type: p.type,
-		prompt:
-			p.type === 'text'
-				? p.content
-				: p.messages.map((m: ChatMessage) => ({
-						role: m.role,
-						content: m.content,
-						type: 'chatmessage'
-					})),
-		config: input.config,
+		template: p.type === 'text' ? p.content : '',
+		messages:
+			p.type === 'chat' ? p.messages.map((m) => ({ role: m.role, content: m.content })) : [],
+		config: p.modelConfig,
 		tags: p.tags,
+		description: p.description,
+		intent: p.intent,
+		customFields: p.customFields,
+		templateOptions: p.templateOptions,
+		message: input.message,
 		labels: input.labels,
-		commitMessage: input.message
+		expectedParent: input.expectedParent
 	};
-	const out = (await call(target, '/api/public/v2/prompts', {
+	const out = (await call(target, `/v1/prompts/${encodeURIComponent(input.name)}/versions`, {
 		method: 'POST',
 		body: JSON.stringify(body)
-	})) as { id: string; version: number };
-	return { id: out.id, version: out.version };
+	})) as CommitVersionResponse;
+	return { id: out.version.id, version: out.version.number };
+}
+
+/** Moves prompt `name` to the relay's trash, only while main's head is `expectedVersion`. */
+export async function trashPrompt(
+	target: RelayTarget,
+	name: string,
+	expectedVersion: string | null
+): Promise<void> {
+	const q = expectedVersion ? `?expectedVersion=${encodeURIComponent(expectedVersion)}` : '';
+	await call(target, `/v1/prompts/${encodeURIComponent(name)}${q}`, { method: 'DELETE' });
 }

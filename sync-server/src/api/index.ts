@@ -9,6 +9,7 @@ import type { Router } from '../http/router';
 import type { RelayLogger } from '../logger';
 import type { RoomRegistry } from '../rooms/registry';
 import type { RoomStore } from '../rooms/store';
+import type { RelayBlobs } from '../storage/blobs';
 import { RateLimiter } from './auth';
 import { resolveApiConfig, type ApiConfig } from './config';
 import type { ApiContext } from './context';
@@ -17,6 +18,7 @@ import { addKeyRoutes } from './keys-routes';
 import { addLangfuseRoutes } from './langfuse-routes';
 import { PromptService } from './prompts';
 import { addV1Routes, apiRoute } from './v1-routes';
+import { addV1WriteRoutes } from './v1-write-routes';
 import { ApiError } from './http';
 import { ObservationStore, addObservationRoutes } from './observations';
 import { Webhooks, addWebhookRoutes } from './webhooks';
@@ -28,6 +30,8 @@ export { ApiKeyStore } from './keys';
 
 export interface StartApiOptions {
 	dataDir: string;
+	/** Shared storage of API keys (PostgreSQL) instead of `dataDir`. */
+	blobs?: RelayBlobs;
 	secret: Uint8Array;
 	relayConfig: RelayConfig;
 	rooms: RoomRegistry;
@@ -46,7 +50,7 @@ export interface ApiHandle {
 /** Registers the API's routes on `router`; resolves once its stored state is loaded. */
 export async function startApi(router: Router, o: StartApiOptions): Promise<ApiHandle> {
 	const config = resolveApiConfig(o.config);
-	const keys = new ApiKeyStore(o.dataDir, {
+	const keys = new ApiKeyStore(o.blobs ?? o.dataDir, {
 		recheckMs: config.keyRecheckMs,
 		usageFlushMs: config.keyUsageFlushMs
 	});
@@ -64,6 +68,7 @@ export async function startApi(router: Router, o: StartApiOptions): Promise<ApiH
 	};
 	addKeyRoutes(router, context);
 	addV1Routes(router, context);
+	addV1WriteRoutes(router, context);
 	addLangfuseRoutes(router, context);
 	addScanRoutes(router, context);
 	const observations = new ObservationStore(o.dataDir, o.logger);

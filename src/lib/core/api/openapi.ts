@@ -34,6 +34,12 @@ import {
 	scanRequestSchema,
 	scanResponseSchema
 } from '../security/scan/api-schemas';
+import {
+	commitVersionRequestSchema,
+	commitVersionResponseSchema,
+	trashPromptQuerySchema,
+	trashPromptResponseSchema
+} from './commit-schemas';
 
 export type ApiAuth = 'apiKey' | 'basic' | 'relayToken';
 
@@ -103,6 +109,33 @@ export const API_OPERATIONS: ApiOperation[] = [
 		body: renderRequestSchema,
 		success: { status: 200, schema: renderResponseSchema },
 		errors: [400, 404, 413, 422, 503]
+	},
+	{
+		method: 'POST',
+		path: `/v1/prompts/{${nameParam}}/versions`,
+		operationId: 'commitVersion',
+		tag: 'prompts',
+		summary:
+			'Commit a new version on main (text or messages and all metadata), optionally moving labels',
+		description:
+			'Creates the prompt when it does not exist. With `expectedParent`, refused with 409 when main moved since (nothing is written); a protected label move needs an approved review (409). Answers 201, or 200 with `changed: false` when the content equals the head.',
+		auth: ['apiKey'],
+		scope: 'write',
+		body: commitVersionRequestSchema,
+		success: { status: 201, schema: commitVersionResponseSchema },
+		errors: [400, 403, 404, 409, 413]
+	},
+	{
+		method: 'DELETE',
+		path: `/v1/prompts/{${nameParam}}`,
+		operationId: 'trashPrompt',
+		tag: 'prompts',
+		summary: 'Move a prompt to the trash (restorable in the app)',
+		auth: ['apiKey'],
+		scope: 'write',
+		query: trashPromptQuerySchema,
+		success: { status: 200, schema: trashPromptResponseSchema },
+		errors: [400, 403, 404, 409]
 	},
 	{
 		method: 'GET',

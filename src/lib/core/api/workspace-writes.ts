@@ -34,6 +34,11 @@ export interface CommitRequest {
 	modelConfig?: Prompt['modelConfig'];
 	/** Tags; keep the head's when absent. */
 	tags?: string[];
+	/** Each keeps the head's value when absent. */
+	description?: string;
+	intent?: string;
+	customFields?: Prompt['customFields'];
+	templateOptions?: Prompt['templateOptions'];
 	message: string;
 	author: string;
 }
@@ -80,7 +85,11 @@ export async function planCommit(
 	const metadata: PromptMetadata = {
 		...structuredClone(base),
 		...(req.modelConfig ? { modelConfig: req.modelConfig } : {}),
-		...(req.tags ? { tags: [...new Set(req.tags)] } : {})
+		...(req.tags ? { tags: [...new Set(req.tags)] } : {}),
+		...(req.description !== undefined ? { description: req.description } : {}),
+		...(req.intent !== undefined ? { intent: req.intent } : {}),
+		...(req.customFields ? { customFields: structuredClone(req.customFields) } : {}),
+		...(req.templateOptions ? { templateOptions: { ...req.templateOptions } } : {})
 	};
 	const promptId = entry?.id ?? newId();
 	if (head && sameSnapshot(head, { content, metadata }))
