@@ -15,6 +15,7 @@ import { statusCommand } from './status';
 import { diffCommand } from './diff';
 import { pushCommand } from './push';
 import { lspCommand } from './lsp';
+import { pluginCommand } from './plugin';
 
 /** Every command the CLI offers, in the order `--help` lists them. */
 export const commands: CliCommand[] = [
@@ -33,5 +34,6 @@ export const commands: CliCommand[] = [
 	statusCommand,
 	diffCommand,
 	pushCommand,
-	lspCommand
+	lspCommand,
+	pluginCommand
 ];
