@@ -196,10 +196,13 @@ describe('promptloom eval', () => {
 	});
 
 	it('exits 2 naming unsupported keys, bad options and missing files', async () => {
-		await writeConfig('Paris,Paris', 'sharing: true\nevaluateOptions:\n  maxConcurrency: 2\n');
+		await writeConfig(
+			'Paris,Paris',
+			'extensions: [file://hooks.js:beforeAll]\nnunjucksFilters: { shout: file://shout.js }\n'
+		);
 		const bad = await run('eval', 'promptfooconfig.yaml');
 		expect(bad.code).toBe(2);
-		expect(bad.stderr).toMatch(/unsupported promptfoo keys: sharing, evaluateOptions/);
+		expect(bad.stderr).toMatch(/unsupported promptfoo keys: extensions, nunjucksFilters/);
 		expect(chatCalls()).toHaveLength(0);
 
 		expect((await run('eval', 'missing.yaml')).stderr).toMatch(/cannot read config .*no such file/);

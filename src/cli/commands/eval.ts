@@ -3,19 +3,15 @@ import { access, constants, readFile, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { expandCases } from '../../lib/core/eval/run/cases';
-import { runEval } from '../../lib/core/eval/run/runner';
 import { MemoryRunStore } from '../../lib/core/eval/run/store';
 import {
 	parsePromptfooConfig,
-	promptfooModels,
-	promptfooRows,
 	type PromptfooConfig,
 	type PromptfooProvider
 } from '../../lib/core/eval/promptfoo/config';
 import { parseProviderId } from '../../lib/core/eval/provider-id';
 import { NodeJsSandbox } from '../../lib/core/eval/sandbox/js-sandbox.node.ts';
-import type { EvalMessage, ModelCall, RenderCase } from '../../lib/core/eval/types';
+import type { ModelCall } from '../../lib/core/eval/types';
 import { chatForEval } from '../../lib/core/eval/run/model-call';
 import { isPromptloomError } from '../../lib/core/model/errors';
 import {
@@ -26,8 +22,8 @@ import {
 	type ProviderKind
 } from '../../lib/core/providers/index';
 import { createNodeRenderer } from '../../lib/core/template/renderer.node.ts';
-import type { ChatMessageTemplate } from '../../lib/core/template/types';
 import { FileResponseCache } from '../eval/file-cache';
+import { PromptfooRun } from '../eval/promptfoo-run';
 import { progressReporter, waitingReporter } from '../eval/progress';
 import { resultsJson, summaryTable } from '../eval/report';
 import { unreadableReason } from '../prompt-files';
@@ -78,12 +74,18 @@ Options:
 ${policyUsage(27)}
   -h, --help               Show this help
 
-Config keys: description, prompts (inline strings, file:// paths, lists, {id, label, raw}),
-providers (openai:chat:<model>, anthropic:messages:<model>, ollama:chat:<model>, google:<model>,
-with config.apiBaseUrl, config.apiKey, config.apiKeyEnvar and model parameters such as
-temperature and max_tokens), tests (inline list or file://tests.csv|.json|.jsonl|.yaml, where
-__expected columns are assertions), defaultTest, vars, assert, outputPath. Unsupported keys are
-reported by name.
+Config keys: description, prompts (inline strings, file:// paths to text, .json/.yaml chat
+files, which may themselves be templates, lists, {id, label, raw}), providers
+(openai:chat:<model>, anthropic:messages:<model>, ollama:chat:<model>, google:<model>, with
+config.apiBaseUrl, config.apiKey, config.apiKeyEnvar, model parameters such as temperature and
+max_tokens, and prompts to run only some prompts), tests and defaultTest (inline or
+file://…csv|.json|.jsonl|.yaml, where __expected columns are assertions), scenarios, vars (inline
+or file://…txt|.json|.yaml|.csv|.jsonl), assert, per-test options (transform, storeOutputAs,
+prefix, suffix, provider, rubricPrompt, and provider parameters such as response_format),
+per-test providers, evaluateOptions (maxConcurrency, delay, repeat, cache, timeoutMs),
+outputPath. Templates are nunjucks as promptfoo writes them, rendered by Promptloom's safe engine.
+A key that would change results if ignored is refused by name; other unsupported keys and
+providers we do not have (while others remain) are warnings.
 
 Keys come from config.apiKey, the variable named by config.apiKeyEnvar, or OPENAI_API_KEY,
 ANTHROPIC_API_KEY, GEMINI_API_KEY; base URLs from config.apiBaseUrl or OPENAI_BASE_URL,
@@ -154,23 +156,15 @@ function buildModelCall(
 	};
 }
 
-function buildRender(
-	config: PromptfooConfig,
-	renderer: ReturnType<typeof createNodeRenderer>
-): RenderCase {
-	const prompts = new Map(config.prompts.map((p) => [p.id, p]));
-	return async (id, vars): Promise<EvalMessage[]> => {
-		const p = prompts.get(id);
-		if (!p) throw new Error(`no prompt "${id}"`);
-		if (p.messages) {
-			const result = await renderer.render({
-				messages: p.messages as ChatMessageTemplate[],
-				variables: vars
-			});
-			return result.kind === 'chat' ? result.output : [{ role: 'user', content: result.output }];
+/** Waits `ms` after each model call (promptfoo's `evaluateOptions.delay`). */
+function withDelay(call: ModelCall, ms: number): ModelCall {
+	if (ms <= 0) return call;
+	return async (req) => {
+		try {
+			return await call(req);
+		} finally {
+			await new Promise((r) => setTimeout(r, ms));
 		}
-		const result = await renderer.render({ template: p.raw, variables: vars });
-		return result.kind === 'text' ? [{ role: 'user', content: result.output }] : result.output;
 	};
 }
 
@@ -219,9 +213,12 @@ export const evalCommand: CliCommand = {
 			io.stderr(`promptloom eval: expected one <promptfooconfig.yaml>\n\n${USAGE}`);
 			return 2;
 		}
-		const concurrency =
-			values['max-concurrency'] === undefined ? 4 : Number(values['max-concurrency']);
-		if (!Number.isInteger(concurrency) || concurrency < 1) {
+		const flagConcurrency =
+			values['max-concurrency'] === undefined ? undefined : Number(values['max-concurrency']);
+		if (
+			flagConcurrency !== undefined &&
+			(!Number.isInteger(flagConcurrency) || flagConcurrency < 1)
+		) {
 			io.stderr(
 				`promptloom eval: --max-concurrency must be a whole number ≥ 1, got "${values['max-concurrency']}"\n`
 			);
@@ -241,10 +238,15 @@ export const evalCommand: CliCommand = {
 		try {
 			config = await loadConfig(configPath);
 			for (const p of config.providers) parseProviderId(p.id);
+			for (const w of config.warnings) io.stderr(`warning: ${w}\n`);
 			// PII and secrets are redacted (as the policy says) before prompts leave the machine.
 			const policy = await loadCliPolicy(io, values);
-			callModel = buildModelCall(config, io.env, timeoutSec && timeoutSec * 1000, (p) =>
-				guardForCli(p, policy, io, (r) => tally.add(r))
+			const timeoutMs = timeoutSec ? timeoutSec * 1000 : config.evaluateOptions.timeoutMs;
+			callModel = withDelay(
+				buildModelCall(config, io.env, timeoutMs || undefined, (p) =>
+					guardForCli(p, policy, io, (r) => tally.add(r))
+				),
+				config.evaluateOptions.delay ?? 0
 			);
 		} catch (e) {
 			if (e instanceof UsageError || e instanceof PolicyOptionError || isPromptloomError(e)) {
@@ -260,15 +262,17 @@ export const evalCommand: CliCommand = {
 			io.stderr(`promptloom eval: cannot write results to "${outputPath}": ${unwritable}\n`);
 			return 2;
 		}
-		const rows = promptfooRows(config);
-		const cases = expandCases({
-			versionIds: config.prompts.map((p) => p.id),
-			rows,
-			models: promptfooModels(config)
-		});
+		const eo = config.evaluateOptions;
+		// promptfoo runs one call at a time when it waits after each.
+		const concurrency = flagConcurrency ?? (eo.delay ? 1 : (eo.maxConcurrency ?? 4));
+		// Repeats are fresh calls, as are runs with the cache turned off in the config.
+		const noCache = values['no-cache'] || eo.cache === false || (eo.repeat ?? 1) > 1;
 		const renderer = createNodeRenderer();
 		const sandbox = new NodeJsSandbox();
-		const cache = values['no-cache'] ? undefined : new FileResponseCache(evalCacheDir(io.env));
+		const plan = new PromptfooRun(config, renderer, sandbox);
+		const rows = plan.rows;
+		const cases = plan.allCases();
+		const cache = noCache ? undefined : new FileResponseCache(evalCacheDir(io.env));
 		const tty = Boolean(process.stderr.isTTY) && !io.env.CI;
 		const progress = progressReporter(io.stderr, tty);
 		const waits = waitingReporter(io.stderr);
@@ -277,16 +281,13 @@ export const evalCommand: CliCommand = {
 		process.once('SIGINT', onSigint);
 		try {
 			io.stderr(
-				`Running ${cases.length} cases (${rows.length} tests × ${config.prompts.length} prompts × ${config.providers.length} providers), concurrency ${concurrency}${values['no-cache'] ? ', cache off' : ''}\n`
+				`Running ${cases.length} cases (${rows.length} tests × ${config.prompts.length} prompts × ${config.providers.length} providers), concurrency ${concurrency}${noCache ? ', cache off' : ''}\n`
 			);
-			const { run, results } = await runEval({
-				runId: 'cli',
-				cases,
+			const { run, results, total } = await plan.run({
 				callModel: waits.track(callModel),
-				render: buildRender(config, renderer),
 				store: new MemoryRunStore(),
 				cache,
-				noCache: values['no-cache'],
+				noCache,
 				concurrency,
 				signal: controller.signal,
 				onProgress: (p) => progress.update(p),
@@ -310,7 +311,7 @@ export const evalCommand: CliCommand = {
 				io.stderr('promptloom eval: cancelled\n');
 				return 1;
 			}
-			return results.length === cases.length && results.every((r) => r.pass) ? 0 : 1;
+			return results.length === total && results.every((r) => r.pass) ? 0 : 1;
 		} finally {
 			waits.stop();
 			process.off('SIGINT', onSigint);

@@ -116,33 +116,40 @@ tests:
 			{
 				description: 'fr',
 				vars: { country: 'France' },
-				assert: [{ type: 'contains', value: 'Paris' }]
+				assert: [{ type: 'contains', value: 'Paris' }],
+				options: {}
 			},
 			{
 				description: 'jp',
 				vars: { country: 'Japan' },
-				assert: [{ type: 'equals', value: 'Tokyo' }, { type: 'is-json' }]
+				assert: [{ type: 'equals', value: 'Tokyo' }, { type: 'is-json' }],
+				options: {}
 			}
 		]);
 	});
 
-	it('names every unsupported key in one error', async () => {
+	it('refuses together every key whose absence would change results, and warns about the rest', async () => {
 		const yaml = `
 prompts: ["x"]
 providers: [openai:gpt-4o]
-scenarios: []
-evaluateOptions: { maxConcurrency: 2 }
+extensions: [file://hooks.js:beforeAll]
+nunjucksFilters: { shout: file://shout.js }
 tests:
   - vars: { a: 1 }
     provider: openai:gpt-4o
-    assert:
-      - type: equals
-        value: x
-        transform: output.trim()
 `;
 		await expect(parsePromptfooConfig(yaml, files({}))).rejects.toThrow(
-			'unsupported promptfoo keys: scenarios, evaluateOptions, tests[0].provider, tests[0].assert[0].transform'
+			'unsupported promptfoo keys: extensions, nunjucksFilters, tests[0].provider'
 		);
+		const cfg = await parsePromptfooConfig(
+			'prompts: ["x"]\nproviders: [openai:gpt-4o]\nsharing: true\ncolors: 3\ntests:\n  - vars: { a: 1 }\n    labels: [x]\n',
+			files({})
+		);
+		expect(cfg.warnings).toEqual([
+			'colors is not supported and was ignored',
+			'tests[0].labels is not supported and was ignored',
+			"sharing only matters to promptfoo's own reports; ignored"
+		]);
 	});
 
 	it('gives specific errors for bad providers, assertion types, files and YAML', async () => {

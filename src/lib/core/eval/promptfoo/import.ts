@@ -168,6 +168,35 @@ function providerWarnings(
 	return warnings;
 }
 
+/** What the CLI runs but an app evaluation has no place for, one warning each. */
+function runOnlyWarnings(cfg: PromptfooConfig): string[] {
+	const out: string[] = [];
+	cfg.prompts.forEach((p, i) => {
+		if (p.jsonTemplate)
+			out.push(
+				`prompts[${i}] (${p.label}) is a chat template written as JSON: imported as a text prompt; run it with promptloom eval`
+			);
+	});
+	const per = (what: string, pick: (t: PromptfooConfig['tests'][number]) => unknown) => {
+		const idx = cfg.tests.flatMap((t, i) => (pick(t) ? [i + 1] : []));
+		if (idx.length)
+			out.push(
+				`${what} of test${idx.length > 1 ? 's' : ''} ${idx.join(', ')} ${idx.length > 1 ? 'were' : 'was'} not imported: run the config with promptloom eval for it`
+			);
+	};
+	per('options.transform', (t) => t.options.transform);
+	per('options.storeOutputAs', (t) => t.options.storeOutputAs);
+	per('options.prefix/suffix', (t) => t.options.prefix || t.options.suffix);
+	per('provider parameters in options', (t) => t.options.params);
+	per('the providers filter', (t) => t.providers);
+	if (cfg.providers.some((p) => p.prompts))
+		out.push('the prompts filter of providers was not imported: every model runs every prompt');
+	const eo = Object.keys(cfg.evaluateOptions);
+	if (eo.length)
+		out.push(`evaluateOptions (${eo.join(', ')}) apply to promptloom eval, not to the app's runs`);
+	return out;
+}
+
 /** Splits promptfoo `config` params into the library's model config fields. */
 function modelConfigOf(m: PlanModel | undefined): ModelConfig {
 	if (!m) return { model: 'openai:gpt-4o-mini', params: {} };
@@ -243,7 +272,12 @@ export async function previewPromptfooImport(
 		models,
 		assertions: mapped.assertions,
 		draftName: `promptfoo: ${title}`,
-		warnings: [...mapped.warnings, ...providerWarnings(cfg, models, await deps.providers.list())]
+		warnings: [
+			...cfg.warnings,
+			...runOnlyWarnings(cfg),
+			...mapped.warnings,
+			...providerWarnings(cfg, models, await deps.providers.list())
+		]
 	};
 	if (cfg.defaultTest.judge) preview.judge = modelSpecOfProvider(cfg.defaultTest.judge);
 	await prepareAssertions(preview.assertions);

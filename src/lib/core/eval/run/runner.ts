@@ -53,6 +53,11 @@ export interface RunEvalOptions {
 	assumedOutputTokens?: number;
 	clock?: Clock;
 	meta?: Record<string, unknown>;
+	/**
+	 * Rewrites a case's output before it is scored and saved (promptfoo's `transform`); a
+	 * rejection makes the case fail with a `scorer` error.
+	 */
+	transformOutput?: (c: EvalCase, output: string, messages: EvalMessage[]) => Promise<unknown>;
 }
 
 export interface RunEvalResult {
@@ -274,21 +279,34 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalResult> {
 
 		let scores: ScoreResult[] = [];
 		let scoreError: string | null = null;
+		let output = response.text;
+		let outputValue: unknown;
 		try {
-			scores = await runAssertions(c.assertions, {
-				output: response.text,
-				vars: c.vars,
-				expected: c.expected,
-				messages,
-				latencyMs: response.latencyMs,
-				costUsd: response.costUsd,
-				callModel: judgeCall,
-				judge: o.scoring?.judge,
-				embed: o.scoring?.embed,
-				sandbox: o.scoring?.sandbox,
-				jsTimeoutMs: o.scoring?.jsTimeoutMs,
-				signal
-			});
+			if (o.transformOutput) {
+				const value = await o.transformOutput(c, output, messages);
+				if (typeof value === 'string') output = value;
+				else [output, outputValue] = [JSON.stringify(value) ?? '', value];
+			}
+		} catch (e) {
+			scoreError = `transform failed: ${(e as Error).message}`;
+		}
+		try {
+			if (scoreError === null)
+				scores = await runAssertions(c.assertions, {
+					output,
+					outputValue,
+					vars: c.vars,
+					expected: c.expected,
+					messages,
+					latencyMs: response.latencyMs,
+					costUsd: response.costUsd,
+					callModel: judgeCall,
+					judge: o.scoring?.judge,
+					embed: o.scoring?.embed,
+					sandbox: o.scoring?.sandbox,
+					jsTimeoutMs: o.scoring?.jsTimeoutMs,
+					signal
+				});
 		} catch (e) {
 			scoreError = `scoring cancelled: ${(e as Error).message}`;
 		}
@@ -297,7 +315,7 @@ export async function runEval(o: RunEvalOptions): Promise<RunEvalResult> {
 		await finish({
 			...base,
 			messages,
-			output: response.text,
+			output,
 			scores,
 			pass: scoreError === null && agg.pass,
 			score: scoreError === null ? agg.score : 0,

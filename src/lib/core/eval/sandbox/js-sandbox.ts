@@ -7,7 +7,8 @@ import { isSandboxError, SandboxError, type Sandbox } from '../../sandbox/sandbo
 
 /** What custom scorer code receives: `(output, context) => boolean | number | {pass, score, reason}`. */
 export interface JsSandboxInput {
-	output: string;
+	/** The model's text, or what a transform made of it. */
+	output: unknown;
 	context: {
 		vars: Record<string, unknown>;
 		expected?: unknown;

@@ -59,6 +59,17 @@ export async function runAssertion(assertion: Assertion, ctx: ScorerContext): Pr
 	}
 	try {
 		const { scorer, baseType, negate } = resolveType(assertion.type);
+		if (assertion.transform !== undefined) {
+			if (!ctx.sandbox)
+				return {
+					...base,
+					pass: false,
+					score: 0,
+					skipped: true,
+					reason: 'skipped: no JavaScript sandbox for its transform'
+				};
+			ctx = await transformed(assertion.transform, ctx);
+		}
 		const out = await scorer.score(assertion, ctx, baseType);
 		const result: ScoreResult = {
 			...base,
@@ -85,6 +96,21 @@ export async function runAssertion(assertion: Assertion, ctx: ScorerContext): Pr
 /** Runs assertions concurrently (judge calls and sandboxed code may wait), keeping their order. */
 export function runAssertions(assertions: Assertion[], ctx: ScorerContext): Promise<ScoreResult[]> {
 	return Promise.all(assertions.map((a) => runAssertion(a, ctx)));
+}
+
+/** The context with the output as `code` transforms it (run in the sandbox, 1 s by default). */
+async function transformed(code: string, ctx: ScorerContext): Promise<ScorerContext> {
+	const value = await ctx.sandbox!.run(
+		code,
+		{
+			output: ctx.outputValue !== undefined ? ctx.outputValue : ctx.output,
+			context: { vars: ctx.vars, prompt: ctx.messages?.map((m) => m.content).join('\n') }
+		},
+		{ timeoutMs: ctx.jsTimeoutMs ?? 1000, signal: ctx.signal }
+	);
+	return typeof value === 'string'
+		? { ...ctx, output: value, outputValue: undefined }
+		: { ...ctx, output: JSON.stringify(value) ?? '', outputValue: value };
 }
 
 function clamp01(x: number): number {

@@ -56,7 +56,7 @@ export const javascriptScorer: Scorer = {
 			const value = await ctx.sandbox.run(
 				String(assertion.value),
 				{
-					output: ctx.output,
+					output: ctx.outputValue !== undefined ? ctx.outputValue : ctx.output,
 					context: {
 						vars: ctx.vars,
 						expected: ctx.expected,

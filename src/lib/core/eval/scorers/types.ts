@@ -18,6 +18,8 @@ export interface Assertion {
 	rubricPrompt?: string;
 	/** Children of an `assert-set`. */
 	assert?: Assertion[];
+	/** JavaScript applied to the output for this assertion only (promptfoo's `transform`), sandboxed. */
+	transform?: string;
 }
 
 /** The scored result of one assertion. */
@@ -42,6 +44,8 @@ export interface ScoreResult {
 /** Everything a scorer may look at for one case. */
 export interface ScorerContext {
 	output: string;
+	/** The output as a transform returned it when that was not text (`output` is then its JSON). */
+	outputValue?: unknown;
 	vars: Record<string, unknown>;
 	/** The dataset's expected value: the default `value` of value-taking scorers. */
 	expected?: unknown;

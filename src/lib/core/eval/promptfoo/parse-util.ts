@@ -1,0 +1,128 @@
+/** @module Shared pieces of promptfoo config parsing: YAML, `file://` reading, key checks, warnings. */
+import { parseDocument } from 'yaml';
+import { PromptloomError } from '../../model/errors';
+import { parseDatasetFile } from '../dataset/parse';
+
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export const fail = (path: string, message: string) =>
+	new PromptloomError('validation', `${path}: ${message}`, { path });
+
+export const extOf = (ref: string) => /\.([a-z0-9]+)$/i.exec(ref)?.[1]?.toLowerCase() ?? '';
+
+export const isFileRef = (v: unknown): v is string =>
+	typeof v === 'string' && v.startsWith('file://');
+
+/**
+ * Keys that would change pass counts if ignored: refused by name. Any other key we do not handle
+ * only changes reporting, sharing or telemetry, and becomes a warning.
+ */
+const RESULT_CHANGING = new Set([
+	'extensions',
+	'nunjucksFilters',
+	'transform',
+	'contextTransform',
+	'assertScoringFunction',
+	'transformVars',
+	'provider',
+	'redteam',
+	'env'
+]);
+
+/** Parsing state: the file reader, unsupported keys (refused) and warnings (kept going). */
+export class Context {
+	readonly unsupported: string[] = [];
+	readonly warnings: string[] = [];
+	constructor(readonly read: (path: string) => Promise<string>) {}
+
+	/** Reports keys of `obj` outside `allowed`: refused when ignoring one would change results. */
+	keys(obj: Record<string, unknown>, allowed: readonly string[], path: string): void {
+		for (const k of Object.keys(obj)) {
+			if (allowed.includes(k)) continue;
+			const where = path ? `${path}.${k}` : k;
+			if (RESULT_CHANGING.has(k)) this.unsupported.push(where);
+			else this.warn(`${where} is not supported and was ignored`);
+		}
+	}
+
+	warn(message: string): void {
+		if (!this.warnings.includes(message)) this.warnings.push(message);
+	}
+
+	async file(ref: string, path: string): Promise<string> {
+		const file = ref.slice('file://'.length);
+		if (/[*?{}[\]]/.test(file)) throw fail(path, `file globs are not supported (${ref})`);
+		try {
+			return await this.read(file);
+		} catch (e) {
+			throw fail(path, `cannot read ${ref}: ${(e as Error).message}`);
+		}
+	}
+}
+
+export function parseYaml(text: string, what: string): unknown {
+	const doc = parseDocument(text);
+	if (doc.errors.length > 0) {
+		const e = doc.errors[0];
+		const pos = e.linePos?.[0];
+		const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+		throw new PromptloomError(
+			'validation',
+			`${what} is not valid YAML${where}: ${e.message.split('\n')[0]}`,
+			{
+				path: pos ? `line ${pos.line}, column ${pos.col}` : undefined
+			}
+		);
+	}
+	try {
+		// `maxAliasCount` bounds alias expansion, so a billion-laughs file fails here, fast.
+		return doc.toJS({ maxAliasCount: 100 });
+	} catch (e) {
+		throw new PromptloomError(
+			'validation',
+			`${what} is refused: ${e instanceof Error ? e.message : String(e)}`
+		);
+	}
+}
+
+/** Rows of a CSV or JSONL file as plain objects (column → value). */
+export async function tableRows(
+	ctx: Context,
+	ref: string,
+	path: string
+): Promise<Record<string, unknown>[]> {
+	const text = await ctx.file(ref, path);
+	try {
+		const ds = parseDatasetFile(text, extOf(ref) as 'csv' | 'jsonl', {
+			name: ref,
+			expectedColumn: null
+		});
+		return ds.rows.map((r) => ({ ...r.values }));
+	} catch (e) {
+		throw fail(path, `${ref}: ${(e as Error).message}`);
+	}
+}
+
+/**
+ * The value of a `file://` reference by its extension: JSON, YAML, JSONL and CSV are data (CSV and
+ * JSONL a list of row objects), text files are their text.
+ */
+export async function fileValue(ctx: Context, ref: string, path: string): Promise<unknown> {
+	const ext = extOf(ref);
+	if (ext === 'csv' || ext === 'jsonl') return tableRows(ctx, ref, path);
+	const text = await ctx.file(ref, path);
+	if (ext === 'json') {
+		try {
+			return JSON.parse(text);
+		} catch (e) {
+			throw fail(path, `${ref} is not valid JSON: ${(e as Error).message}`);
+		}
+	}
+	if (ext === 'yaml' || ext === 'yml') return parseYaml(text, ref);
+	if (['txt', 'md', ''].includes(ext)) return text;
+	throw fail(
+		path,
+		`loading .${ext} files here is not supported (use .txt, .md, .json, .jsonl, .csv or .yaml)`
+	);
+}

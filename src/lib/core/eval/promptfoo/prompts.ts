@@ -1,0 +1,185 @@
+/**
+ * @module promptfoo `prompts`: inline text, `file://` text and chat files, `{id, label, raw}`
+ * objects, and chat JSON files that are themselves templates (rendered first, then parsed).
+ */
+import type { EvalMessage } from '../types';
+import { Context, extOf, fail, isObject, parseYaml } from './parse-util';
+
+/** One part of a multimodal message (OpenAI's shape: `text`, `image_url`, `input_audio`…). */
+export type ContentPart = Record<string, unknown> & { type: string };
+
+export interface PromptfooPrompt {
+	id: string;
+	label: string;
+	/** The template text (for chat prompts, the JSON of the messages). */
+	raw: string;
+	/** Chat messages whose contents are templates; null for a plain text prompt. */
+	messages: EvalMessage[] | null;
+	/**
+	 * True when `raw` is a template whose rendered text is a JSON list of messages (promptfoo
+	 * renders a chat file before parsing it, so it may loop over `messages`).
+	 */
+	jsonTemplate?: boolean;
+}
+
+const PROMPT_KEYS = ['id', 'label', 'raw'];
+const TEMPLATE_TAG = /\{%|\{\{/;
+
+/** nunjucks' `dump` filter is Jinja's `tojson`; the rest of the syntax our engine shares. */
+export function fromNunjucks(template: string): string {
+	return template.replace(/\|\s*dump\b/g, '| tojson');
+}
+
+/**
+ * A message's content: text, or multimodal parts turned into text parts joined by newlines when
+ * every part is text. Image and audio parts are refused: sending only the text would change results.
+ */
+function contentOf(content: unknown, path: string): string {
+	if (typeof content === 'string') return content;
+	if (Array.isArray(content) && content.every((p) => isObject(p) && typeof p.type === 'string')) {
+		const parts = content as ContentPart[];
+		const other = parts.find((p) => p.type !== 'text');
+		if (other)
+			throw fail(
+				path,
+				`"${other.type}" content parts are not supported (only text parts are sent to models)`
+			);
+		return parts.map((p) => String(p.text ?? '')).join('\n');
+	}
+	throw fail(path, 'a message content must be text or a list of {type: "text", text} parts');
+}
+
+export function asMessages(value: unknown, path: string): EvalMessage[] {
+	if (!Array.isArray(value) || !value.every((m) => isObject(m) && typeof m.role === 'string'))
+		throw fail(path, 'a chat prompt must be a list of {role, content} messages');
+	return value.map((m: Record<string, unknown>, i) => ({
+		role: m.role as string,
+		content: contentOf(m.content, `${path}[${i}].content`)
+	}));
+}
+
+/** An inline prompt that is a JSON list of messages is a chat prompt (as in promptfoo). */
+function inlinePrompt(raw: string, id: string, label: string | undefined): PromptfooPrompt {
+	const t = raw.trim();
+	const text = fromNunjucks(raw);
+	if (t.startsWith('[')) {
+		try {
+			const messages = asMessages(JSON.parse(t), id);
+			return { id, label: label ?? id, raw: text, messages: messages.map(nunjucksMessage) };
+		} catch {
+			if (TEMPLATE_TAG.test(t))
+				return { id, label: label ?? id, raw: text, messages: null, jsonTemplate: true };
+		}
+	}
+	return {
+		id,
+		label: label ?? (raw.length > 50 ? `${raw.slice(0, 50)}…` : raw),
+		raw: text,
+		messages: null
+	};
+}
+
+const nunjucksMessage = (m: EvalMessage): EvalMessage => ({
+	...m,
+	content: fromNunjucks(m.content)
+});
+
+async function filePrompts(
+	ctx: Context,
+	ref: string,
+	label: string | undefined,
+	path: string
+): Promise<PromptfooPrompt[]> {
+	const text = await ctx.file(ref, path);
+	const ext = extOf(ref);
+	if (ext === 'json' || ext === 'yaml' || ext === 'yml') {
+		let data: unknown;
+		try {
+			data = ext === 'json' ? JSON.parse(text) : parseYaml(text, ref);
+		} catch (e) {
+			if (ext === 'json' && TEMPLATE_TAG.test(text))
+				return [
+					{
+						id: ref,
+						label: label ?? ref,
+						raw: fromNunjucks(text),
+						messages: null,
+						jsonTemplate: true
+					}
+				];
+			throw fail(path, `${ref}: ${(e as Error).message}`);
+		}
+		const messages = asMessages(data, `${path} (${ref})`).map(nunjucksMessage);
+		return [{ id: ref, label: label ?? ref, raw: JSON.stringify(messages), messages }];
+	}
+	if (ext === 'jsonl') {
+		const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+		return lines.map((line, i) => {
+			let data: unknown;
+			try {
+				data = JSON.parse(line);
+			} catch (e) {
+				throw fail(path, `${ref} line ${i + 1}: ${(e as Error).message}`);
+			}
+			const messages = asMessages(data, `${path} (${ref} line ${i + 1})`).map(nunjucksMessage);
+			const id = lines.length > 1 ? `${ref}#${i + 1}` : ref;
+			const lbl = label ? (lines.length > 1 ? `${label} #${i + 1}` : label) : id;
+			return { id, label: lbl, raw: JSON.stringify(messages), messages };
+		});
+	}
+	if (!['txt', 'md', 'j2', 'jinja', 'jinja2', 'njk', 'prompt', 'tmpl', ''].includes(ext)) {
+		throw fail(
+			path,
+			`prompt files of type .${ext} are not supported (use .txt, .md, .j2, .njk, .json, .jsonl or .yaml)`
+		);
+	}
+	const parts = text
+		.split(/^---$/m)
+		.map((p) => p.trim())
+		.filter((p) => p !== '');
+	return parts.map((raw, i) => {
+		const id = parts.length > 1 ? `${ref}#${i + 1}` : ref;
+		const lbl = label ? (parts.length > 1 ? `${label} #${i + 1}` : label) : id;
+		return { id, label: lbl, raw: fromNunjucks(raw), messages: null };
+	});
+}
+
+/** Parses `prompts` (a string, a list, or a map of file → label). */
+export async function parsePrompts(ctx: Context, value: unknown): Promise<PromptfooPrompt[]> {
+	if (value === undefined) throw fail('prompts', 'the config has no prompts');
+	const entries: { item: unknown; label?: string; path: string }[] = [];
+	if (typeof value === 'string') entries.push({ item: value, path: 'prompts' });
+	else if (Array.isArray(value))
+		value.forEach((item, i) => entries.push({ item, path: `prompts[${i}]` }));
+	else if (isObject(value)) {
+		for (const [ref, label] of Object.entries(value))
+			entries.push({ item: ref, label: String(label), path: `prompts.${ref}` });
+	} else throw fail('prompts', 'expected a string, a list or a map');
+	const out: PromptfooPrompt[] = [];
+	for (const [i, { item, label, path }] of entries.entries()) {
+		if (typeof item === 'string') {
+			if (item.startsWith('file://')) out.push(...(await filePrompts(ctx, item, label, path)));
+			else out.push(inlinePrompt(item, `prompt-${i + 1}`, label));
+		} else if (isObject(item)) {
+			ctx.keys(item, PROMPT_KEYS, path);
+			const lbl = typeof item.label === 'string' ? item.label : undefined;
+			if (typeof item.raw === 'string')
+				out.push(
+					inlinePrompt(item.raw, typeof item.id === 'string' ? item.id : `prompt-${i + 1}`, lbl)
+				);
+			else if (typeof item.id === 'string' && item.id.startsWith('file://'))
+				out.push(...(await filePrompts(ctx, item.id, lbl, path)));
+			else throw fail(path, 'a prompt object needs "raw" text or a file:// "id"');
+		} else throw fail(path, 'expected a prompt string or object');
+	}
+	if (out.length === 0) throw fail('prompts', 'the config has no prompts');
+	return out;
+}
+
+/** Whether a provider's `prompts` filter (labels or ids) selects this prompt. */
+export function promptSelected(p: PromptfooPrompt, filter: readonly string[] | undefined): boolean {
+	if (!filter) return true;
+	return filter.some(
+		(f) => f === p.label || f === p.id || (f.endsWith('*') && p.label.startsWith(f.slice(0, -1)))
+	);
+}
