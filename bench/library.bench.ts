@@ -2,15 +2,27 @@
  * Library benchmarks: importing 10,000 generated prompts into IndexedDB (fake-indexeddb in Node,
  * through the same validate-then-write path as the app's restore), full-text query latency over
  * them, and the gzip size of the JS the first page loads.
+ *
+ * Full text at 100,000 prompts (`fullTextFigures`): build time, index heap, query p95 and the
+ * p95 of one prompt's update, beside FlexSearch (its `Document` index over the same four fields,
+ * default tokenizer, tags as its tag field) built and queried in the same run; and the overlap
+ * of our top 10 with the previous engine's (MiniSearch with the options it had) at 10,000.
+ * Timings are wall-clock on a machine that may be shared: the load average is printed.
  */
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { execSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import MiniSearch from 'minisearch';
+import FlexSearch from 'flexsearch';
 import { openAppCore } from '../src/lib/core/app-core';
 import { generateLibrary } from '../src/lib/core/io/sample-library';
 import { serializeLibrary } from '../src/lib/core/io/library-file';
+import { FullTextIndex } from '../src/lib/core/search/full-text-index';
+import { tokenize } from '../src/lib/core/search/text/tokens';
+import { promptText, type Folder, type Prompt } from '../src/lib/core/model/prompt';
 import { percentile } from './stats';
 
 const QUERIES = [
@@ -41,6 +53,7 @@ async function libraryFigures(): Promise<Record<string, number>> {
 
 	const tags = [...new Set(file.prompts.flatMap((p) => p.tags))];
 	const times: number[] = [];
+	for (let i = 0; i < 30; i++) core.search.search(QUERIES[i % QUERIES.length]); // warm-up
 	for (let i = 0; i < 200; i++) {
 		const q = QUERIES[i % QUERIES.length];
 		const filters = i % 4 === 0 ? { tag: tags[i % tags.length] } : {};
@@ -52,6 +65,149 @@ async function libraryFigures(): Promise<Record<string, number>> {
 	return {
 		'library.import_10k_ms': Math.round(importMs),
 		'library.search_p95_ms_10k': Number(percentile(times, 95).toFixed(2))
+	};
+}
+
+const loads = () =>
+	loadavg()
+		.map((l) => l.toFixed(2))
+		.join(' ');
+
+/** Heap and build time of one index built alone in a fresh process (bench/full-text-heap.ts). */
+function alone(which: 'ours' | 'flexsearch'): { heapMb: number; buildMs: number } {
+	const out = execFileSync(
+		process.execPath,
+		['--import', 'tsx', 'bench/full-text-heap.ts', which],
+		{
+			encoding: 'utf8',
+			stdio: ['ignore', 'pipe', 'inherit']
+		}
+	);
+	return JSON.parse(out.trim().split('\n').pop()!) as { heapMb: number; buildMs: number };
+}
+
+const round = (x: number, digits = 2) => Number(x.toFixed(digits));
+
+/** The previous engine, configured as it was, for the ranking overlap. */
+function miniSearchTop10(prompts: Prompt[], queries: string[]): string[][] {
+	const mini = new MiniSearch<{
+		id: string;
+		name: string;
+		description: string;
+		tags: string;
+		content: string;
+	}>({
+		fields: ['name', 'description', 'tags', 'content'],
+		tokenize,
+		searchOptions: {
+			boost: { name: 4, tags: 2, description: 1.5 },
+			prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
+			combineWith: 'AND'
+		}
+	});
+	mini.addAll(
+		prompts
+			.filter((p) => p.deletedAt === null)
+			.map((p) => ({
+				id: p.id,
+				name: p.name,
+				description: p.description,
+				tags: p.tags.join(' '),
+				content: promptText(p)
+			}))
+	);
+	return queries.map((q) => {
+		let r = mini.search(q);
+		if (!r.length) r = mini.search(q, { fuzzy: (t) => (t.length > 3 ? 0.2 : false) });
+		return r.slice(0, 10).map((h) => h.id as string);
+	});
+}
+
+function top10Overlap(): number {
+	const file = generateLibrary({ prompts: 10_000, seed: 42 });
+	const prompts = file.prompts as Prompt[];
+	const index = new FullTextIndex();
+	index.rebuild(prompts, file.folders as Folder[]);
+	const before = miniSearchTop10(prompts, QUERIES);
+	let shared = 0;
+	let total = 0;
+	QUERIES.forEach((q, i) => {
+		const now = new Set(index.search(q, {}, 10).map((h) => h.id));
+		shared += before[i].filter((id) => now.has(id)).length;
+		total += before[i].length;
+	});
+	return total ? shared / total : 1;
+}
+
+/** p95 of the same query mix as at 10k (one query in four filtered by a tag). */
+function queryTimes(
+	search: (q: string, tag: string | undefined) => unknown,
+	tags: string[]
+): number {
+	for (let i = 0; i < 30; i++) search(QUERIES[i % QUERIES.length], undefined); // warm-up
+	const times: number[] = [];
+	for (let i = 0; i < 300; i++) {
+		const q = QUERIES[i % QUERIES.length];
+		const tag = i % 4 === 0 ? tags[i % tags.length] : undefined;
+		const s = performance.now();
+		search(q, tag);
+		times.push(performance.now() - s);
+	}
+	return percentile(times, 95);
+}
+
+async function fullTextFigures(): Promise<Record<string, number>> {
+	console.error(`library bench: load average before 100k full text ${loads()}`);
+	const file = generateLibrary({ prompts: 100_000, seed: 42 });
+	const prompts = (file.prompts as Prompt[]).filter((p) => p.deletedAt === null);
+	const tags = [...new Set(prompts.flatMap((p) => p.tags))];
+	const docs = prompts.map((p) => ({
+		id: p.id,
+		name: p.name,
+		description: p.description,
+		tags: p.tags.join(' '),
+		tagList: p.tags,
+		content: promptText(p)
+	}));
+
+	const index = new FullTextIndex();
+	index.rebuild(prompts, file.folders as Folder[]);
+	const p95 = queryTimes((q, tag) => index.search(q, tag ? { tag } : {}), tags);
+	const updates: number[] = [];
+	for (let i = 0; i < 1000; i++) {
+		const p = prompts[(i * 7919) % prompts.length];
+		const edited = {
+			...p,
+			content: `${promptText(p)} edited ${i}`,
+			type: 'text' as const,
+			updatedAt: p.updatedAt + 1
+		};
+		const s = performance.now();
+		index.upsert(edited);
+		updates.push(performance.now() - s);
+	}
+	const updateP95 = percentile(updates, 95);
+
+	const flex = new FlexSearch.Document({
+		document: { id: 'id', index: ['name', 'description', 'tags', 'content'], tag: 'tagList' }
+	});
+	for (const d of docs) flex.add(d);
+	const flexP95 = queryTimes(
+		(q, tag) => flex.search(q, tag ? { limit: 50, tag: { tagList: tag } } : { limit: 50 }),
+		tags
+	);
+	const ours = alone('ours');
+	const peer = alone('flexsearch');
+	console.error(`library bench: load average after 100k full text ${loads()}`);
+	return {
+		'library.search_p95_ms_100k': round(p95),
+		'library.search_heap_mb_100k': round(ours.heapMb, 1),
+		'library.search_build_ms_100k': Math.round(ours.buildMs),
+		'library.search_update_p95_ms_100k': round(updateP95, 3),
+		'library.search_top10_overlap_10k': round(top10Overlap(), 3),
+		'peer.flexsearch_p95_ms_100k': round(flexP95),
+		'peer.flexsearch_heap_mb_100k': round(peer.heapMb, 1),
+		'peer.flexsearch_build_ms_100k': Math.round(peer.buildMs)
 	};
 }
 
@@ -67,5 +223,9 @@ async function shellFigures(): Promise<Record<string, number>> {
 }
 
 export async function run(): Promise<Record<string, number>> {
-	return { ...(await libraryFigures()), ...(await shellFigures()) };
+	return {
+		...(await libraryFigures()),
+		...(await fullTextFigures()),
+		...(await shellFigures())
+	};
 }

@@ -1,6 +1,22 @@
-/** @module Incremental full-text search over the library (MiniSearch) with filters and highlights. */
-import MiniSearch, { type SearchResult } from 'minisearch';
+/**
+ * @module Incremental full-text search over the library with filters and highlights: a compact
+ * inverted index (`text/inverted-index`) ranked like MiniSearch's BM25+, top-k selected, and only
+ * the returned hits highlighted.
+ */
 import { promptText, type Folder, type Prompt } from '../model/prompt';
+import { InvertedIndex, type QueryTerm } from './text/inverted-index';
+import { queryTerms } from './text/tokens';
+import {
+	highlight,
+	highlightWith,
+	matchPattern,
+	plainSnippet,
+	snippet,
+	snippetWith,
+	type HighlightSegment
+} from './text/highlight';
+
+export { highlight, snippet, type HighlightSegment };
 
 export interface SearchFilters {
 	/** Matches prompts in this folder or any folder below it. */
@@ -9,11 +25,6 @@ export interface SearchFilters {
 	tag?: string;
 	model?: string;
 	author?: string;
-}
-
-export interface HighlightSegment {
-	text: string;
-	match: boolean;
 }
 
 export interface SearchHit {
@@ -27,14 +38,6 @@ export interface SearchHit {
 	snippet: HighlightSegment[];
 }
 
-interface IndexedDoc {
-	id: string;
-	name: string;
-	description: string;
-	tags: string;
-	content: string;
-}
-
 interface FilterFacts {
 	folderId: string | null;
 	projectId: string | null;
@@ -42,57 +45,37 @@ interface FilterFacts {
 	model: string;
 	author: string;
 	name: string;
+	description: string;
 	content: string;
 	updatedAt: number;
 }
 
-const SNIPPET_RADIUS = 60;
+const FIELDS = ['name', 'description', 'tags', 'content'] as const;
+const BOOSTS = [4, 1.5, 2, 1];
 
-/**
- * Splits on ASCII punctuation and whitespace (so `summarize-email_v2` gives its words). A plain
- * character class is several times faster than Unicode property classes on large libraries.
- */
-const SEPARATORS = /[^A-Za-z0-9\u00C0-\u1FFF\u2C00-\uD7FF\uF900-\uFFEF]+/;
-function tokenize(text: string): string[] {
-	return text.split(SEPARATORS).filter(Boolean);
+function createIndex() {
+	return new InvertedIndex<FilterFacts>(
+		(f) => [f.name, f.description, f.tags.join(' '), f.content],
+		BOOSTS
+	);
 }
 
 export class FullTextIndex {
-	#mini = FullTextIndex.#create();
-	#facts = new Map<string, FilterFacts>();
+	#index = createIndex();
 	#folderParent = new Map<string, string | null>();
 
-	static #create() {
-		return new MiniSearch<IndexedDoc>({
-			fields: ['name', 'description', 'tags', 'content'],
-			tokenize,
-			searchOptions: {
-				boost: { name: 4, tags: 2, description: 1.5 },
-				// As-you-type: only the last word is a prefix, and only once it has 3 letters.
-				prefix: (term, i, terms) => i === terms.length - 1 && term.length >= 3,
-				combineWith: 'AND'
-			}
-		});
-	}
-
 	get size(): number {
-		return this.#facts.size;
+		return this.#index.size;
 	}
 
 	/** Replaces the whole index (start-up or after an import). */
 	rebuild(prompts: Prompt[], folders: Folder[]): void {
 		this.#generation++;
 		this.#pendingCount = 0;
-		this.#mini = FullTextIndex.#create();
-		this.#facts.clear();
+		this.#index = createIndex();
 		this.setFolders(folders);
-		const docs: IndexedDoc[] = [];
-		for (const p of prompts) {
-			if (p.deletedAt !== null) continue;
-			docs.push(this.#doc(p));
-			this.#facts.set(p.id, this.#factsOf(p));
-		}
-		this.#mini.addAll(docs);
+		for (const p of prompts) if (p.deletedAt === null) this.#index.add(p.id, factsOf(p));
+		this.#index.settle();
 	}
 
 	/** Documents still waiting to be indexed by `rebuildInBackground` (0 when search is complete). */
@@ -108,21 +91,19 @@ export class FullTextIndex {
 	 */
 	async rebuildInBackground(prompts: Prompt[], folders: Folder[], chunk = 500): Promise<void> {
 		const generation = ++this.#generation;
-		this.#mini = FullTextIndex.#create();
-		this.#facts.clear();
+		const index = (this.#index = createIndex());
 		this.setFolders(folders);
 		const live = prompts.filter((p) => p.deletedAt === null);
-		for (const p of live) this.#facts.set(p.id, this.#factsOf(p));
+		for (const p of live) index.add(p.id, factsOf(p), false);
 		this.#pendingCount = live.length;
 		for (let i = 0; i < live.length; i += chunk) {
 			await new Promise((resolve) => setTimeout(resolve, 0));
-			// A newer rebuild or an edit-driven upsert supersedes this one.
+			// A newer rebuild supersedes this one.
 			if (generation !== this.#generation) return;
-			for (const p of live.slice(i, i + chunk)) {
-				if (this.#facts.has(p.id) && !this.#mini.has(p.id)) this.#mini.add(this.#doc(p));
-			}
+			for (const p of live.slice(i, i + chunk)) index.indexText(p.id);
 			this.#pendingCount = Math.max(0, live.length - i - chunk);
 		}
+		index.settle();
 	}
 
 	setFolders(folders: Folder[]): void {
@@ -136,144 +117,141 @@ export class FullTextIndex {
 
 	/** Adds, updates or removes (when trashed) one prompt. */
 	upsert(p: Prompt): void {
-		this.remove(p.id);
-		if (p.deletedAt !== null) return;
-		this.#mini.add(this.#doc(p));
-		this.#facts.set(p.id, this.#factsOf(p));
+		if (p.deletedAt !== null) this.#index.remove(p.id);
+		else this.#index.add(p.id, factsOf(p));
 	}
 
 	remove(id: string): void {
-		if (this.#mini.has(id)) this.#mini.discard(id);
-		this.#facts.delete(id);
+		this.#index.remove(id);
 	}
 
 	/** Ids of every indexed prompt passing `filters` (no ranking, no snippets: cheap). */
 	idsPassing(filters: SearchFilters): Set<string> {
+		const passes = this.#filter(filters);
 		const ids = new Set<string>();
-		for (const [id, f] of this.#facts) if (this.#passes(f, filters)) ids.add(id);
+		this.#index.forEach((id, f) => {
+			if (!passes || passes(f)) ids.add(id);
+		});
 		return ids;
 	}
 
 	/**
 	 * Prompts matching `query` and `filters`, best first. An empty query lists every prompt
 	 * that passes the filters, most recently updated first.
+	 *
+	 * A prompt matches when each query word is one of its words (any field, case-insensitive);
+	 * the last word, from 3 letters on, may also start one (as you type). When nothing matches,
+	 * words longer than 3 letters may also be a few edits away (a typo). Ranking is BM25+ with
+	 * the name weighted 4, tags 2, description 1.5, content 1.
 	 */
 	search(query: string, filters: SearchFilters = {}, limit = 50): SearchHit[] {
-		const q = query.trim();
-		if (!q) {
-			return [...this.#facts.entries()]
-				.filter(([, f]) => this.#passes(f, filters))
-				.sort((a, b) => b[1].updatedAt - a[1].updatedAt)
-				.slice(0, limit)
-				.map(([id, f]) => ({
-					id,
-					name: f.name,
-					score: 0,
-					fields: [],
-					nameSegments: [{ text: f.name, match: false }],
-					snippet: [{ text: f.content.slice(0, SNIPPET_RADIUS * 2), match: false }]
-				}));
-		}
-		const filtered = Object.values(filters).some((v) => v !== undefined && v !== null);
-		// Without filters every indexed document passes: skip the per-result callback.
-		const filter = filtered
-			? (r: SearchResult) => {
-					const f = this.#facts.get(r.id as string);
-					return !!f && this.#passes(f, filters);
-				}
-			: undefined;
-		let results = this.#mini.search(q, { filter });
+		const passes = this.#filter(filters);
+		const terms = queryTerms(query);
+		if (!terms.length) return this.#recent(passes, limit);
+		const index = this.#index;
+		const accept = passes ? (slot: number) => passes(index.payloadAt(slot)) : null;
+		const spec = (fuzzy: boolean) =>
+			terms.map((term, i): QueryTerm => ({
+				term,
+				prefix: i === terms.length - 1 && term.length >= 3,
+				fuzzy: fuzzy && term.length > 3 ? 0.2 : 0
+			}));
+		let found = index.search(spec(false), accept, limit);
 		// Typo tolerance only when the exact/prefix search finds nothing: fuzzy matching is costly.
-		if (!results.length)
-			results = this.#mini.search(q, { filter, fuzzy: (t) => (t.length > 3 ? 0.2 : false) });
-		return results.slice(0, limit).map((r) => this.#hit(r));
+		if (!found.hits.length) found = index.search(spec(true), accept, limit);
+		// Highlights mark the hit's own matched words; hits matching the same words share a pattern.
+		const patterns = new Map<string, RegExp | null>();
+		return found.hits.map(({ slot, score, fields }) => {
+			const f = index.payloadAt(slot);
+			const words = found.wordsOf(slot);
+			const key = words.join(' ');
+			let pattern = patterns.get(key);
+			if (pattern === undefined) patterns.set(key, (pattern = matchPattern(words)));
+			return {
+				id: index.idAt(slot),
+				name: f.name,
+				score,
+				fields: FIELDS.filter((_, i) => fields & (1 << i)),
+				nameSegments: highlightWith(f.name, pattern),
+				snippet: snippetWith(f.content, pattern)
+			};
+		});
 	}
 
-	#hit(r: SearchResult): SearchHit {
-		const f = this.#facts.get(r.id as string)!;
-		const fields = [...new Set(Object.values(r.match).flat())];
-		return {
-			id: r.id as string,
-			name: f.name,
-			score: r.score,
-			fields,
-			nameSegments: highlight(f.name, r.terms),
-			snippet: snippet(f.content, r.terms)
-		};
+	/** Every prompt passing the filters, most recently updated first (equal times: oldest entry). */
+	#recent(passes: ((f: FilterFacts) => boolean) | null, limit: number): SearchHit[] {
+		const kept: { id: string; f: FilterFacts; order: number }[] = [];
+		let order = 0;
+		let floor = -Infinity;
+		this.#index.forEach((id, f) => {
+			order++;
+			if (kept.length >= limit && f.updatedAt <= floor) return;
+			if (passes && !passes(f)) return;
+			kept.push({ id, f, order });
+			if (kept.length >= limit * 2) {
+				kept.sort(byRecency);
+				kept.length = limit;
+				floor = kept[limit - 1].f.updatedAt;
+			}
+		});
+		return kept
+			.sort(byRecency)
+			.slice(0, limit)
+			.map(({ id, f }) => ({
+				id,
+				name: f.name,
+				score: 0,
+				fields: [],
+				nameSegments: [{ text: f.name, match: false }],
+				snippet: plainSnippet(f.content)
+			}));
 	}
 
-	#passes(f: FilterFacts, filters: SearchFilters): boolean {
-		if (filters.tag && !f.tags.includes(filters.tag)) return false;
-		if (filters.model && f.model !== filters.model) return false;
-		if (filters.author && f.author !== filters.author) return false;
-		if (filters.projectId && f.projectId !== filters.projectId) return false;
-		if (filters.folderId !== undefined && filters.folderId !== null) {
-			let cur = f.folderId;
+	/** A test for the filters, or null when there are none; folder ancestry memoized per call. */
+	#filter(filters: SearchFilters): ((f: FilterFacts) => boolean) | null {
+		const { tag, model, author, projectId, folderId } = filters;
+		if (!tag && !model && !author && !projectId && (folderId === undefined || folderId === null))
+			return null;
+		const below = new Map<string | null, boolean>();
+		const inFolder = (start: string | null): boolean => {
+			const known = below.get(start);
+			if (known !== undefined) return known;
+			let cur = start;
 			const seen = new Set<string>();
-			while (cur && cur !== filters.folderId && !seen.has(cur)) {
+			while (cur && cur !== folderId && !seen.has(cur)) {
 				seen.add(cur);
 				cur = this.#folderParent.get(cur) ?? null;
 			}
-			if (cur !== filters.folderId) return false;
-		}
-		return true;
-	}
-
-	#doc(p: Prompt): IndexedDoc {
-		return {
-			id: p.id,
-			name: p.name,
-			description: p.description,
-			tags: p.tags.join(' '),
-			content: promptText(p)
+			const result = cur === folderId;
+			below.set(start, result);
+			return result;
 		};
-	}
-
-	#factsOf(p: Prompt): FilterFacts {
-		return {
-			folderId: p.folderId,
-			projectId: p.projectId,
-			tags: p.tags,
-			model: p.modelConfig.model,
-			author: p.author,
-			name: p.name,
-			content: promptText(p),
-			updatedAt: p.updatedAt
-		};
+		return (f) =>
+			!(tag && !f.tags.includes(tag)) &&
+			!(model && f.model !== model) &&
+			!(author && f.author !== author) &&
+			!(projectId && f.projectId !== projectId) &&
+			(folderId === undefined || folderId === null || inFolder(f.folderId));
 	}
 }
 
-function matchRegex(terms: string[]): RegExp | null {
-	const words = terms.filter(Boolean).map((t) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-	if (!words.length) return null;
-	return new RegExp(`(${words.sort((a, b) => b.length - a.length).join('|')})`, 'giu');
+function byRecency(
+	a: { f: FilterFacts; order: number },
+	b: { f: FilterFacts; order: number }
+): number {
+	return b.f.updatedAt - a.f.updatedAt || a.order - b.order;
 }
 
-/** Splits `text` into segments, marking every occurrence of the matched terms. */
-export function highlight(text: string, terms: string[]): HighlightSegment[] {
-	const re = matchRegex(terms);
-	if (!re) return [{ text, match: false }];
-	const out: HighlightSegment[] = [];
-	let last = 0;
-	for (const m of text.matchAll(re)) {
-		const start = m.index ?? 0;
-		if (start > last) out.push({ text: text.slice(last, start), match: false });
-		out.push({ text: m[0], match: true });
-		last = start + m[0].length;
-	}
-	if (last < text.length) out.push({ text: text.slice(last), match: false });
-	return out;
-}
-
-/** A window of `text` around the first matched term, highlighted. */
-export function snippet(text: string, terms: string[]): HighlightSegment[] {
-	const re = matchRegex(terms);
-	const first = re ? text.search(re) : -1;
-	const start = Math.max(0, first < 0 ? 0 : first - SNIPPET_RADIUS);
-	const end = Math.min(text.length, (first < 0 ? 0 : first) + SNIPPET_RADIUS * 2);
-	const body = text.slice(start, end).replace(/\s+/g, ' ');
-	const segments = highlight(body, terms);
-	if (start > 0) segments.unshift({ text: '…', match: false });
-	if (end < text.length) segments.push({ text: '…', match: false });
-	return segments;
+function factsOf(p: Prompt): FilterFacts {
+	return {
+		folderId: p.folderId,
+		projectId: p.projectId,
+		tags: p.tags,
+		model: p.modelConfig.model,
+		author: p.author,
+		name: p.name,
+		description: p.description,
+		content: promptText(p),
+		updatedAt: p.updatedAt
+	};
 }

@@ -1,6 +1,6 @@
 /** @module In-memory vector index: one vector per prompt, keyed by prompt id, content hash and model. */
 import { dot } from './embeddings/embedder';
-import { errorBound, int8Levels, quantize, readLane, scanPairs, writeLane } from './int8-pairs';
+import { errorBound, Int8Rows, quantize } from './int8-scan';
 
 export interface VectorEntry {
 	/** SHA-256 of the embedded text; tells whether the vector is still current. */
@@ -79,26 +79,25 @@ function ranked(slots: number[], scores: number[], k: number): number[] {
 /**
  * Exact cosine top-K over unit vectors of one model; vectors of another model or size are refused.
  *
- * Vectors live in one packed float32 matrix (row per prompt) and, for scanning, in an int8 copy
- * packed two rows per float64 (see `int8-pairs`). A search scans the int8 copy, keeps every row
- * whose certain score range could still reach the top K, and scores only those exactly, so the
- * result is the same as a full float scan at about a third of the cost.
+ * Vectors live in one packed float32 matrix (row per prompt) and, for scanning, as int8 codes in
+ * WebAssembly memory (see `int8-scan`). A search scores every int8 row in one SIMD pass, and in
+ * one pass over those integers keeps each row whose certain score range could still reach the top
+ * K; only those are scored exactly, so the result is the same as a full float scan.
  */
 export class VectorIndex {
 	readonly model: string;
 	readonly dims: number;
-	#levels: number;
 	#capacity = 0;
 	#matrix = new Float32Array(0);
-	/** Int8 codes, rows 2p and 2p+1 sharing row p. */
-	#packed = new Float64Array(0);
+	#rows: Int8Rows;
 	/** Per row: value of one int8 step, ‖quantization error‖ and ‖dequantized row‖. */
 	#scale = new Float64Array(0);
 	#error = new Float64Array(0);
 	#norm = new Float64Array(0);
-	/** Scratch: integer scores of a scan, and the quantized query. */
-	#scores = new Float64Array(0);
-	#query: Float64Array;
+	/** Scratch: the quantized query, and the rows a scan keeps with their upper bounds. */
+	#query: Int16Array;
+	#candidates = new Int32Array(0);
+	#uppers = new Float64Array(0);
 	#ids: string[] = [];
 	#hashes: string[] = [];
 	#slot = new Map<string, number>();
@@ -108,8 +107,8 @@ export class VectorIndex {
 			throw new RangeError(`dims must be a positive integer, got ${dims}`);
 		this.model = model;
 		this.dims = dims;
-		this.#levels = int8Levels(dims);
-		this.#query = new Float64Array(dims);
+		this.#query = new Int16Array(dims);
+		this.#rows = new Int8Rows(dims, 64);
 		this.#grow(64);
 	}
 
@@ -122,9 +121,7 @@ export class VectorIndex {
 		const matrix = new Float32Array(capacity * d);
 		matrix.set(this.#matrix);
 		this.#matrix = matrix;
-		const packed = new Float64Array(Math.ceil(capacity / 2) * d);
-		packed.set(this.#packed);
-		this.#packed = packed;
+		this.#rows.reserve(capacity, this.#ids.length);
 		const widen = (a: Float64Array) => {
 			const next = new Float64Array(capacity);
 			next.set(a);
@@ -133,7 +130,6 @@ export class VectorIndex {
 		this.#scale = widen(this.#scale);
 		this.#error = widen(this.#error);
 		this.#norm = widen(this.#norm);
-		this.#scores = new Float64Array(capacity);
 		this.#capacity = capacity;
 	}
 
@@ -172,15 +168,11 @@ export class VectorIndex {
 			this.#slot.set(id, slot);
 		} else this.#hashes[slot] = contentHash;
 		this.#matrix.set(vector, slot * this.dims);
-		const q = quantize(vector, this.#levels);
-		this.#writeRow(slot, q.codes, q.scale, q.errorNorm, q.norm);
-	}
-
-	#writeRow(slot: number, codes: ArrayLike<number>, scale: number, error: number, norm: number) {
-		writeLane(this.#packed, (slot >> 1) * this.dims, codes, (slot & 1) as 0 | 1);
-		this.#scale[slot] = scale;
-		this.#error[slot] = error;
-		this.#norm[slot] = norm;
+		const q = quantize(vector);
+		this.#rows.write(slot, q.codes);
+		this.#scale[slot] = q.scale;
+		this.#error[slot] = q.errorNorm;
+		this.#norm[slot] = q.norm;
 	}
 
 	delete(id: string): void {
@@ -191,13 +183,14 @@ export class VectorIndex {
 		if (slot !== last) {
 			// Move the last row into the hole so rows stay packed.
 			this.#matrix.copyWithin(slot * d, last * d, (last + 1) * d);
-			const codes = readLane(this.#packed, (last >> 1) * d, d, (last & 1) as 0 | 1);
-			this.#writeRow(slot, codes, this.#scale[last], this.#error[last], this.#norm[last]);
+			this.#rows.copy(last, slot);
+			this.#scale[slot] = this.#scale[last];
+			this.#error[slot] = this.#error[last];
+			this.#norm[slot] = this.#norm[last];
 			this.#ids[slot] = this.#ids[last];
 			this.#hashes[slot] = this.#hashes[last];
 			this.#slot.set(this.#ids[slot], slot);
 		}
-		this.#writeRow(last, new Float64Array(d), 0, 0, 0);
 		this.#ids.pop();
 		this.#hashes.pop();
 		this.#slot.delete(id);
@@ -207,15 +200,17 @@ export class VectorIndex {
 		this.#ids = [];
 		this.#hashes = [];
 		this.#slot.clear();
-		this.#packed.fill(0);
 	}
 
 	/** Scores `slots` exactly and returns the best `k` at or above `min`. */
-	#exact(query: Float32Array, slots: number[], k: number, min: number): VectorHit[] {
+	#exact(query: Float32Array, slots: ArrayLike<number>, k: number, min: number): VectorHit[] {
 		const kept: number[] = [];
 		const scores: number[] = [];
-		for (const slot of slots) {
-			const s = dot(query, this.#matrix.subarray(slot * this.dims, (slot + 1) * this.dims));
+		const d = this.dims;
+		const m = this.#matrix;
+		for (let i = 0; i < slots.length; i++) {
+			const slot = slots[i];
+			const s = dot(query, m.subarray(slot * d, (slot + 1) * d));
 			if (s < min) continue;
 			kept.push(slot);
 			scores.push(s);
@@ -266,30 +261,37 @@ export class VectorIndex {
 		for (let j = 0; j < query.length; j++) queryNorm += query[j] * query[j];
 		queryNorm = Math.sqrt(queryNorm);
 		if (!Number.isFinite(queryNorm)) throw new RangeError('query vector has a non-finite number');
-		const q = quantize(query, this.#levels, this.#query);
-		const raw = this.#scores;
-		scanPairs(this.#packed, q.codes, n, this.dims, raw);
+		const q = quantize(query, this.#query);
+		const raw = this.#rows.scan(q.codes, n);
 
-		// Every row's exact score lies in approx ± bound. The k-th best lower bound is a score
-		// the top k certainly reach, so only rows whose upper bound reaches it can be in them.
+		// Every row's exact score lies in approx ± bound. The k-th best lower bound so far is a
+		// score the top k certainly reach, so a row whose upper bound is below it can be dropped;
+		// the floor only rises, so the rows kept here include every one above the final floor.
 		const scale = this.#scale;
 		const error = this.#error;
 		const norm = this.#norm;
 		const top = new TopValues(k);
+		if (this.#candidates.length < n) {
+			this.#candidates = new Int32Array(this.#capacity);
+			this.#uppers = new Float64Array(this.#capacity);
+		}
+		const candidates = this.#candidates;
+		const uppers = this.#uppers;
+		let count = 0;
 		for (let r = 0; r < n; r++) {
 			const approx = raw[r] * q.scale * scale[r];
 			const bound = errorBound(queryNorm, q.errorNorm, error[r], norm[r]);
-			raw[r] = approx; // keep the float score; the bound is recomputed below
+			const upper = approx + bound;
+			if (upper < top.floor || upper < min || !ok(r)) continue;
+			candidates[count] = r;
+			uppers[count++] = upper;
 			const low = approx - bound;
-			if (low > top.floor && approx + bound >= min && ok(r)) top.push(low);
+			if (low > top.floor) top.push(low);
 		}
 		const cut = Math.max(top.floor, min);
-		const candidates: number[] = [];
-		for (let r = 0; r < n; r++) {
-			if (raw[r] + errorBound(queryNorm, q.errorNorm, error[r], norm[r]) >= cut && ok(r))
-				candidates.push(r);
-		}
-		return this.#exact(query, candidates, k, min);
+		let kept = 0;
+		for (let i = 0; i < count; i++) if (uppers[i] >= cut) candidates[kept++] = candidates[i];
+		return this.#exact(query, candidates.subarray(0, kept), k, min);
 	}
 
 	/** Prompts most similar to prompt `id` ("more like this"), excluding itself. */

@@ -1,0 +1,49 @@
+/**
+ * @module Heap and build time of one full-text index over the 100,000-prompt sample library,
+ * measured alone in a fresh process (run by library.bench.ts): `tsx bench/full-text-heap.ts ours`
+ * or `… flexsearch`; prints `{"heapMb":…,"buildMs":…}`.
+ */
+import FlexSearch from 'flexsearch';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { generateLibrary } from '../src/lib/core/io/sample-library';
+import { FullTextIndex } from '../src/lib/core/search/full-text-index';
+import { promptText, type Folder, type Prompt } from '../src/lib/core/model/prompt';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+const heap = () => {
+	gc();
+	gc();
+	return process.memoryUsage().heapUsed;
+};
+
+const which = process.argv[2];
+const file = generateLibrary({ prompts: 100_000, seed: 42 });
+const prompts = (file.prompts as Prompt[]).filter((p) => p.deletedAt === null);
+// What each index is given; the texts themselves exist before either is built.
+const docs = prompts.map((p) => ({
+	id: p.id,
+	name: p.name,
+	description: p.description,
+	tags: p.tags.join(' '),
+	tagList: p.tags,
+	content: promptText(p)
+}));
+const before = heap();
+const t0 = performance.now();
+let keep: unknown;
+if (which === 'ours') {
+	const index = new FullTextIndex();
+	index.rebuild(prompts, file.folders as Folder[]);
+	keep = index;
+} else if (which === 'flexsearch') {
+	const flex = new FlexSearch.Document({
+		document: { id: 'id', index: ['name', 'description', 'tags', 'content'], tag: 'tagList' }
+	});
+	for (const d of docs) flex.add(d);
+	keep = flex;
+} else throw new Error('usage: full-text-heap.ts ours|flexsearch');
+const buildMs = performance.now() - t0;
+const heapMb = (heap() - before) / 2 ** 20;
+console.log(JSON.stringify({ heapMb, buildMs, kept: keep !== undefined && docs.length > 0 }));

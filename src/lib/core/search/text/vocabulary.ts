@@ -1,0 +1,93 @@
+/** @module The full-text index's words: ids, lookup by prefix (sorted) and by edit distance. */
+import { boundedEditDistance } from './tokens';
+
+/** Words added since the last merge are scanned linearly; past this many they are merged in. */
+const RECENT_LIMIT = 512;
+
+export class Vocabulary {
+	#ids = new Map<string, number>();
+	#terms: string[] = [];
+	/** Every word but the recent ones, in code-unit order (the order `<` and `startsWith` agree on). */
+	#sorted: string[] = [];
+	#recent: string[] = [];
+	#row = new Int32Array(64);
+
+	get size(): number {
+		return this.#terms.length;
+	}
+
+	idOf(term: string): number | undefined {
+		return this.#ids.get(term);
+	}
+
+	term(id: number): string {
+		return this.#terms[id];
+	}
+
+	/** The id of `term`, adding it if new. */
+	intern(term: string): number {
+		let id = this.#ids.get(term);
+		if (id === undefined) {
+			id = this.#terms.length;
+			this.#terms.push(term);
+			this.#ids.set(term, id);
+			this.#recent.push(term);
+			if (this.#recent.length > RECENT_LIMIT) this.settle();
+		}
+		return id;
+	}
+
+	/** Merges the recent words into the sorted list (call after a bulk load). */
+	settle(): void {
+		if (!this.#recent.length) return;
+		const recent = this.#recent.sort(compare);
+		this.#recent = [];
+		if (recent.length > this.#sorted.length) {
+			this.#sorted = this.#sorted.concat(recent).sort(compare);
+			return;
+		}
+		const a = this.#sorted;
+		const merged = new Array<string>(a.length + recent.length);
+		let i = 0;
+		let j = 0;
+		let k = 0;
+		while (i < a.length && j < recent.length) merged[k++] = a[i] < recent[j] ? a[i++] : recent[j++];
+		while (i < a.length) merged[k++] = a[i++];
+		while (j < recent.length) merged[k++] = recent[j++];
+		this.#sorted = merged;
+	}
+
+	/** Ids of every word starting with `prefix` (itself included, if it is a word). */
+	withPrefix(prefix: string): number[] {
+		const out: number[] = [];
+		const sorted = this.#sorted;
+		let lo = 0;
+		let hi = sorted.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			if (sorted[mid] < prefix) lo = mid + 1;
+			else hi = mid;
+		}
+		for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++)
+			out.push(this.#ids.get(sorted[i])!);
+		for (const t of this.#recent) if (t.startsWith(prefix)) out.push(this.#ids.get(t)!);
+		return out;
+	}
+
+	/** Words within `max` edits of `term` (itself included), with their distance. */
+	near(term: string, max: number): { id: number; distance: number }[] {
+		if (this.#row.length <= term.length + max + 1)
+			this.#row = new Int32Array(term.length + max + 2);
+		const out: { id: number; distance: number }[] = [];
+		const terms = this.#terms;
+		for (let id = 0; id < terms.length; id++) {
+			const d = boundedEditDistance(term, terms[id], max, this.#row);
+			if (d <= max) out.push({ id, distance: d });
+		}
+		return out;
+	}
+}
+
+function compare(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
