@@ -149,6 +149,7 @@ describe('version control in the browser', () => {
 			.poll(() => page.getByTestId('version-evaluations').textContent())
 			.toContain('No evaluations yet');
 		await page.getByRole('button', { name: 'Roll back to this version' }).click();
+		await page.getByRole('alertdialog').getByRole('button', { name: 'Roll back' }).click();
 		await row(page, `Roll back to ${initialId}`).waitFor();
 		await page.getByRole('link', { name: '← vcs-demo' }).click();
 		await expect.poll(() => editor(page).textContent()).toBe('Line oneLine twoLine three');

@@ -2,6 +2,7 @@
 import { EventBus, type DomainEvents } from './events';
 import { allowAllWrites, type WriteGuard } from './model/write-guard';
 import { LibraryService } from './library/library-service';
+import { IdentityService } from './identity/identity';
 import { createDatabase, type OpenDatabaseOptions, type PromptloomDb } from './store/db';
 import { guardStorage } from './store/storage-errors';
 import { FullTextIndex } from './search/full-text-index';
@@ -88,6 +89,8 @@ export interface AppCore {
 	api: ApiAccessService;
 	/** Local-first sync with a relay (dormant for a personal library). */
 	sync: SyncService;
+	/** My display name and colour (Settings), used by commits, presence and cursors. */
+	identity: IdentityService;
 	/** Dashboards over evaluation runs: the whole workspace, or one prompt. */
 	analytics: { dashboard(filter?: DashboardOptions): Promise<Dashboard> };
 	/**
@@ -130,10 +133,16 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	// Set once collaboration is up (below): the current role decides what may change.
 	let canEdit: WriteGuard = allowAllWrites;
 	const writeGuard: WriteGuard = (what) => canEdit(what);
+	const identity = new IdentityService(db);
+	await identity.load();
+	// Set once collaboration is up (below): the user the relay token names.
+	let relayUser = () => '';
+	// The display name chosen in Settings, else the caller's author, else the relay user.
+	const author = () => identity.nameOr(options.author?.().trim() || relayUser());
 	const library = new LibraryService({
 		db,
 		events,
-		author: options.author,
+		author,
 		now: options.now,
 		writeGuard
 	});
@@ -169,7 +178,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		db,
 		library,
 		events,
-		author: options.author,
+		author,
 		writeGuard,
 		vcs: new VcsService({ store: new DexieVcsStore(db), now: options.now })
 	});
@@ -239,6 +248,10 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	);
 	canEdit = (what) => collab.assertCanEdit(what);
 	actor = () => collab.actor();
+	relayUser = () => {
+		const context = collab.context();
+		return context.kind === 'shared' ? context.user : '';
+	};
 	const auditRecorder = new AuditRecorder({
 		db,
 		events,
@@ -249,7 +262,8 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	const sync = new SyncService({
 		db,
 		events,
-		author: options.author,
+		author,
+		color: (name) => identity.colorFor(name),
 		// Browser: y-indexeddb; Node (injected fake IndexedDB): in memory.
 		persistence: options.indexedDB || !globalThis.indexedDB ? memoryPersistence : idbPersistence,
 		...options.sync
@@ -259,6 +273,10 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	const stopAuditFollow = followSyncWorkspace(audit, sync);
 	// So is its security policy (an owner edits it; every member's calls follow it).
 	const stopPolicyFollow = followSyncPolicy(security, sync, () => collab.access().role);
+	// Connecting with a token for "ada" makes "ada" the display name until another is chosen.
+	sync.onSessionChange(() => {
+		if (!options.author?.().trim()) void identity.prefill(relayUser()).catch(() => {});
+	});
 	await sync.init();
 	return {
 		db,
@@ -277,6 +295,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		collab,
 		api: new ApiAccessService({ context: () => collab.context(), fetch: options.sync?.fetch }),
 		sync,
+		identity,
 		analytics: { dashboard: (filter = {}) => buildDashboard(new DexieAnalyticsSource(db), filter) },
 		createSemanticService: (o) => new SemanticService({ ...o, db, fullText: search, events }),
 		close: async () => {

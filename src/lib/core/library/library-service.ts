@@ -293,6 +293,24 @@ export class LibraryService {
 		if (purged.length) this.events.emit('prompts:changed', { upserted: [], removed: purged });
 	}
 
+	/**
+	 * What deleting trashed prompts for good loses, one line per prompt ("name: 3 versions,
+	 * 2 labels"), for the confirmation. Prompts not in the trash are left out (they are not purged).
+	 */
+	async purgeImpact(ids: string[]): Promise<string[]> {
+		const out: string[] = [];
+		for (const id of ids) {
+			const p = await this.db.prompts.get(id);
+			if (!p || p.deletedAt === null) continue;
+			const versions = await this.db.versions.where('promptId').equals(id).count();
+			const labels = await this.db.labels.where('promptId').equals(id).count();
+			const parts = [`${versions} version${versions === 1 ? '' : 's'}`];
+			if (labels) parts.push(`${labels} label${labels === 1 ? '' : 's'}`);
+			out.push(`${p.name}: ${parts.join(', ')}`);
+		}
+		return out;
+	}
+
 	async emptyTrash(): Promise<void> {
 		const trash = await this.listTrash();
 		await this.purgePrompts(trash.map((p) => p.id));

@@ -6,8 +6,13 @@ export interface PresenceUser {
 	colorLight: string;
 }
 
-/** A stable colour per name, so a person looks the same on every device. */
-export function presenceFor(name: string): PresenceUser {
+/**
+ * A person as co-editors see them: `color` (#rrggbb) when given, else a stable colour per name,
+ * so a person looks the same on every device.
+ */
+export function presenceFor(name: string, color?: string): PresenceUser {
+	if (color && /^#[0-9a-fA-F]{6}$/.test(color))
+		return { name: name || 'anonymous', color, colorLight: `${color}40` };
 	let h = 0;
 	for (const ch of name) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
 	const hue = h % 360;

@@ -113,6 +113,12 @@ describe('reset from the relay after a dropped update', () => {
 		await waitFor(() => vic.sync.status.state === 'error', 'read-only error');
 		expect(vic.sync.status).toMatchObject({ reason: 'read_only', canReset: true });
 		live!.release();
+		// The confirmation names what the reset drops: the refused change, and "shared" by name.
+		const drops = await vic.sync.resetPreview();
+		expect(drops).toEqual([
+			expect.stringMatching(/^The refused change to the workspace index: your role is read-only/),
+			expect.stringMatching(/^Your edits to shared \([0-9a-z]{6}\)$/)
+		]);
 
 		await vic.sync.resetFromRelay();
 		await settle(vic);
@@ -131,6 +137,12 @@ describe('reset from the relay after a dropped update', () => {
 		// Later work on this device depends on the refused update; the relay cannot apply it.
 		const later = await ana.library.createPrompt({ name: 'later', content: 'made after' });
 		await ana.sync.flush();
+		// An editor keeps its prompt edits: only the refused change and label moves are dropped.
+		const drops = await ana.sync.resetPreview();
+		expect(drops).toEqual([
+			expect.stringMatching(/^The refused change to the workspace index: /),
+			'Label moves the relay has not accepted'
+		]);
 
 		await ana.sync.resetFromRelay();
 		await settle(ana);

@@ -6,9 +6,10 @@ import { SyncBridge } from './bridge';
 import { memoryPersistence, type DocPersistence } from './doc-persistence';
 import { syncConfigSchema, writesContent, type SyncConfig, type SyncConfigInput } from './invite';
 import { presenceFor } from './presence';
+import { distinctColor } from '../identity/identity';
 import { RelayLink, type DivergedFault, type RelaySnapshot } from '../relay/link';
 import type { SyncStatus } from './status';
-import { promptDocId, WorkspaceDocs } from './workspace-docs';
+import { promptDocId, promptIdOfDoc, WorkspaceDocs } from './workspace-docs';
 import { CATCH_UP_ORIGIN, LOCAL_ORIGIN, promptDocParts, writeWorkingCopy } from './ydoc-model';
 import { ChatMessages } from './chat-doc';
 import * as Y from 'yjs';
@@ -32,6 +33,8 @@ export interface SyncServiceOptions {
 	isOnline?: () => boolean;
 	/** Name shown to co-editors. */
 	author?: () => string;
+	/** The colour chosen for a name (default: the name's palette colour). */
+	color?: (name: string) => string;
 }
 
 /** What an editor binds to while a prompt is open. */
@@ -142,6 +145,46 @@ export class SyncService {
 		}
 		this.#setStatus({ state: 'local' });
 		if (s) this.#sessionChanged();
+	}
+
+	/**
+	 * What `resetFromRelay` would drop, one line each, for the confirmation: the change the relay
+	 * refused and, for a role that may not change content, every local change not yet uploaded
+	 * (by prompt name); other roles keep their prompt edits (they are written back), but label
+	 * moves the relay did not accept are dropped.
+	 */
+	async resetPreview(): Promise<string[]> {
+		const s = this.#session;
+		if (!s) return [];
+		const db = this.#o.db;
+		const out: string[] = [];
+		const diverged = s.link.diverged;
+		const nameOf = async (promptId: string) => {
+			const p = await db.prompts.get(promptId);
+			return p
+				? `${p.name} (${promptId.slice(0, 6)})`
+				: `a deleted prompt (${promptId.slice(0, 6)})`;
+		};
+		if (diverged) {
+			const docId = diverged.room.slice(diverged.room.indexOf('/') + 1);
+			const promptId = promptIdOfDoc(docId);
+			const where = promptId ? `to ${await nameOf(promptId)}` : 'to the workspace index';
+			out.push(`The refused change ${where}: ${diverged.message}`);
+		}
+		if (diverged?.reason === 'read_only' || s.link.readOnly) {
+			// A read-only role loses every change of its own: those still queued for upload, and
+			// the edits this session made to the prompts it has open (its own Yjs client).
+			const pending = (await db.settings.get(pendingKey(s.config.workspace)))?.value;
+			const ids = new Set(Array.isArray(pending) ? (pending as string[]) : []);
+			for (const id of s.docs.loadedPromptIds()) {
+				const doc = s.docs.loadedPrompt(id);
+				if (doc?.store.clients.has(doc.clientID)) ids.add(id);
+			}
+			for (const id of ids) out.push(`Your edits to ${await nameOf(id)}`);
+		} else {
+			out.push('Label moves the relay has not accepted');
+		}
+		return out;
 	}
 
 	/**
@@ -279,7 +322,7 @@ export class SyncService {
 			messages.migrate();
 		}
 		s.bridge.setLive(promptId, true, saved);
-		live.awareness.setLocalStateField('user', presenceFor(this.#o.author?.() || 'anonymous'));
+		const stopPresence = this.#showPresence(live.awareness);
 		let released = false;
 		return {
 			ytext: parts.content,
@@ -288,10 +331,38 @@ export class SyncService {
 			release: () => {
 				if (released) return;
 				released = true;
+				stopPresence();
 				s.bridge.setLive(promptId, false);
 				live.release();
 			}
 		};
+	}
+
+	/**
+	 * Publishes my name and colour on a prompt's awareness, and keeps the colour distinct from the
+	 * co-editors' there (see `distinctColor`) as people come and go.
+	 */
+	#showPresence(awareness: Awareness): () => void {
+		const publish = () => {
+			const name = this.#o.author?.() || 'anonymous';
+			const wanted = this.#o.color?.(name) ?? presenceFor(name).color;
+			const others = [...awareness.getStates()].flatMap(([clientId, state]) => {
+				const color = (state.user as { color?: unknown } | undefined)?.color;
+				return typeof color === 'string' ? [{ clientId, color }] : [];
+			});
+			const user = presenceFor(name, distinctColor(wanted, awareness.clientID, others));
+			const mine = awareness.getLocalState()?.user as typeof user | undefined;
+			if (mine?.name !== user.name || mine?.color !== user.color)
+				awareness.setLocalStateField('user', user);
+		};
+		publish();
+		const onChange = (changes: { added: number[]; updated: number[]; removed: number[] }) => {
+			const self = awareness.clientID;
+			if ([...changes.added, ...changes.updated, ...changes.removed].some((id) => id !== self))
+				publish();
+		};
+		awareness.on('change', onChange);
+		return () => awareness.off('change', onChange);
 	}
 
 	/** Resolves once local changes reached the documents and remote ones are in the database. */
