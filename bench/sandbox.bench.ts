@@ -23,5 +23,5 @@ export async function run(): Promise<Record<string, number>> {
 	}
 	const perCallUs = ((performance.now() - started) / CALLS) * 1000;
 	await sandbox.dispose();
-	return { 'plugins.scorer_call_us': Math.round(perCallUs) };
+	return { 'sandbox.js_scorer_call_us': Math.round(perCallUs) };
 }
