@@ -82,6 +82,37 @@ describe('promptfoo example configs', () => {
 		expect(withFormat[0].body).toMatchObject({ response_format: { type: 'text' } });
 	});
 
+	it('conversation: a chat template replays _conversation per conversationId, one test after another', async () => {
+		const res = await example('conversation');
+		expect(res.stdout).toMatch(/5 passed, 0 failed \(0 errors\) of 5/);
+		expect(res.code).toBe(0);
+		const sent = (q: string) =>
+			(
+				chatCalls().find((r) =>
+					JSON.stringify((r.body as { messages: unknown[] }).messages.at(-1)).includes(q)
+				)?.body as { messages: { role: string; content: string }[] }
+			).messages;
+		const third = sent('Which state is that in?');
+		expect(third.map((m) => m.role)).toEqual([
+			'system',
+			'user',
+			'assistant',
+			'user',
+			'assistant',
+			'user'
+		]);
+		expect(third[1].content).toBe('Who founded Facebook?');
+		expect(third[2].content).toMatch(/^Mock reply [0-9a-f]{8}: /);
+		expect(third[3].content).toBe('Where does he live?');
+		// Another thread starts afresh.
+		expect(sent('Do I need an umbrella today?').map((m) => m.content)).toEqual([
+			'You are a helpful assistant',
+			"What's the weather like in San Francisco?",
+			expect.stringMatching(/^Mock reply /),
+			'Do I need an umbrella today?'
+		]);
+	});
+
 	it('scenarios: every config entry × every test, assertion values rendered with the vars', async () => {
 		const res = await example('scenarios');
 		expect(res.stdout).toMatch(/4 passed, 1 failed \(0 errors\) of 5/);

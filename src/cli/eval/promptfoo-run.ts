@@ -1,8 +1,9 @@
 /**
  * @module Runs a parsed promptfoo config: cases filtered by per-provider `prompts` and per-test
  * `providers`, per-test `options` (parameters, prefix/suffix, `transform` in the sandbox,
- * `storeOutputAs`), `evaluateOptions.repeat`, and prompts rendered by the safe engine (chat JSON
- * files that are templates are rendered, then parsed).
+ * `storeOutputAs`), `evaluateOptions.repeat`, the `_conversation` variable (earlier turns of the
+ * same prompt × provider × `metadata.conversationId`, tests then run one after another), and
+ * prompts rendered by the safe engine (chat JSON files that are templates are rendered, then parsed).
  */
 import { expandCases } from '../../lib/core/eval/run/cases';
 import { emptyProgress, runEval, type RunEvalOptions } from '../../lib/core/eval/run/runner';
@@ -20,6 +21,13 @@ import type { Renderer } from '../../lib/core/template/renderer';
 import type { ChatMessageTemplate } from '../../lib/core/template/types';
 
 const TEMPLATE_TAG = /\{\{|\{%/;
+
+/** One earlier turn, as promptfoo's `_conversation` lists them. */
+interface Turn {
+	prompt: EvalMessage[] | string;
+	input: EvalMessage[] | string;
+	output: string;
+}
 
 /** Rows in test order, each test repeated `repeat` times (`t3`, `t3.r2`, …). */
 export function repeatedRows(config: PromptfooConfig): {
@@ -59,6 +67,9 @@ export class PromptfooRun {
 	readonly rows: EvalRowInput[];
 	readonly #tests: PromptfooTest[];
 	readonly #info = new WeakMap<object, CaseInfo>();
+	/** Whether a prompt reads `_conversation` (then every test waits for the one before). */
+	readonly #conversational: boolean;
+	readonly #turns = new Map<string, Turn[]>();
 
 	constructor(
 		readonly config: PromptfooConfig,
@@ -68,6 +79,7 @@ export class PromptfooRun {
 		const { rows, tests } = repeatedRows(config);
 		this.rows = rows;
 		this.#tests = tests;
+		this.#conversational = config.prompts.some((p) => /\b_conversation\b/.test(p.raw));
 	}
 
 	/** Rows split after each test that stores its output, so later tests can read it. */
@@ -75,7 +87,8 @@ export class PromptfooRun {
 		const out: number[][] = [[]];
 		this.#tests.forEach((t, i) => {
 			out.at(-1)!.push(i);
-			if (t.options.storeOutputAs && i < this.#tests.length - 1) out.push([]);
+			if ((this.#conversational || t.options.storeOutputAs) && i < this.#tests.length - 1)
+				out.push([]);
 		});
 		return out;
 	}
@@ -103,6 +116,10 @@ export class PromptfooRun {
 					const [c] = expandCases({ versionIds: [p.id], rows: [row], models: [model] });
 					const extra = stored.get(`${p.id}\u241f${provider.label}`);
 					c.vars = { ...row.vars, ...extra };
+					if (this.#conversational)
+						c.vars._conversation = [
+							...(this.#turns.get(this.#threadKey(p.id, provider.label, test)) ?? [])
+						];
 					if (test.options.params)
 						c.model = { ...model, params: { ...model.params, ...test.options.params } };
 					this.#info.set(c.vars, { test });
@@ -110,6 +127,10 @@ export class PromptfooRun {
 				}
 			}
 		return cases;
+	}
+
+	#threadKey(promptId: string, label: string, test: PromptfooTest): string {
+		return [promptId, label, test.conversationId ?? ''].join('\u241f');
 	}
 
 	/** Vars whose string values are templates themselves (`{{favoriteFruit}}`) rendered once. */
@@ -212,6 +233,7 @@ export class PromptfooRun {
 			Object.assign(progress, sum(done, r.run.progress, total));
 			results.push(...r.results);
 			last = r.run;
+			if (this.#conversational) this.#recordTurns(r.results, rowIdx);
 			for (const i of rowIdx) {
 				const name = this.#tests[i].options.storeOutputAs;
 				if (!name) continue;
@@ -224,6 +246,19 @@ export class PromptfooRun {
 		}
 		const run: EvalRun = { ...(last as EvalRun), progress: { ...progress, total } };
 		return { run, results, total };
+	}
+
+	#recordTurns(results: EvalResult[], rowIdx: number[]): void {
+		for (const i of rowIdx)
+			for (const res of results.filter((x) => x.rowId === this.rows[i].id)) {
+				const key = this.#threadKey(res.versionId, res.modelLabel, this.#tests[i]);
+				const p = this.config.prompts.find((x) => x.id === res.versionId);
+				const chat = Boolean(p?.messages || p?.jsonTemplate);
+				const prompt = chat || res.messages.length !== 1 ? res.messages : res.messages[0].content;
+				const turns = this.#turns.get(key) ?? [];
+				turns.push({ prompt, input: prompt, output: res.output ?? '' });
+				this.#turns.set(key, turns);
+			}
 	}
 }
 

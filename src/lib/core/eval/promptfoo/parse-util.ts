@@ -86,7 +86,18 @@ export function parseYaml(text: string, what: string): unknown {
 	}
 }
 
-/** Rows of a CSV or JSONL file as plain objects (column → value). */
+/**
+ * JavaScript from a file as code for the sandbox: a module exporting a function
+ * (`module.exports = (output, context) => …` or `export default …`) becomes a body that calls it;
+ * anything else is used as it is (an expression or a function body).
+ */
+export function jsModuleCode(text: string): string {
+	if (!/\bmodule\.exports\b|^\s*export\s+default\b/m.test(text)) return text;
+	const body = text.replace(/^\s*export\s+default\s+/m, 'module.exports = ');
+	return `const module = { exports: {} };\n${body}\nconst fn = typeof module.exports === 'function' ? module.exports : module.exports.default;\nreturn fn(output, context);`;
+}
+
+/** Rows of a CSV file as plain objects (column → value). */
 export async function tableRows(
 	ctx: Context,
 	ref: string,
@@ -94,7 +105,7 @@ export async function tableRows(
 ): Promise<Record<string, unknown>[]> {
 	const text = await ctx.file(ref, path);
 	try {
-		const ds = parseDatasetFile(text, extOf(ref) as 'csv' | 'jsonl', {
+		const ds = parseDatasetFile(text, 'csv', {
 			name: ref,
 			expectedColumn: null
 		});
@@ -110,8 +121,22 @@ export async function tableRows(
  */
 export async function fileValue(ctx: Context, ref: string, path: string): Promise<unknown> {
 	const ext = extOf(ref);
-	if (ext === 'csv' || ext === 'jsonl') return tableRows(ctx, ref, path);
+	if (ext === 'csv') return tableRows(ctx, ref, path);
 	const text = await ctx.file(ref, path);
+	if (ext === 'jsonl') {
+		return text
+			.split(/\r?\n/)
+			.map((line, i) => [line, i] as const)
+			.filter(([line]) => line.trim() !== '')
+			.map(([line, i]) => {
+				try {
+					return JSON.parse(line) as unknown;
+				} catch (e) {
+					throw fail(path, `${ref} line ${i + 1} is not valid JSON: ${(e as Error).message}`);
+				}
+			});
+	}
+	if (ext === 'js' || ext === 'mjs' || ext === 'cjs') return jsModuleCode(text);
 	if (ext === 'json') {
 		try {
 			return JSON.parse(text);
@@ -123,6 +148,6 @@ export async function fileValue(ctx: Context, ref: string, path: string): Promis
 	if (['txt', 'md', ''].includes(ext)) return text;
 	throw fail(
 		path,
-		`loading .${ext} files here is not supported (use .txt, .md, .json, .jsonl, .csv or .yaml)`
+		`loading .${ext} files here is not supported (use .txt, .md, .js, .json, .jsonl, .csv or .yaml)`
 	);
 }

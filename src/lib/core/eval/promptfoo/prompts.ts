@@ -25,9 +25,20 @@ export interface PromptfooPrompt {
 const PROMPT_KEYS = ['id', 'label', 'raw'];
 const TEMPLATE_TAG = /\{%|\{\{/;
 
-/** nunjucks' `dump` filter is Jinja's `tojson`; the rest of the syntax our engine shares. */
+/**
+ * Inside template tags, nunjucks' `dump` filter becomes Jinja's `tojson` and JavaScript's
+ * `list.length` becomes `(list | length)`; the rest of the syntax our engine shares.
+ */
 export function fromNunjucks(template: string): string {
-	return template.replace(/\|\s*dump\b/g, '| tojson');
+	return template.replace(
+		/(\{\{|\{%)([\s\S]*?)(\}\}|%\})/g,
+		(_m, open: string, body: string, close: string) =>
+			open +
+			body
+				.replace(/\|\s*dump\b/g, '| tojson')
+				.replace(/([A-Za-z_][\w.]*(?:\[[^\]]*\])*)\.length\b/g, '($1 | length)') +
+			close
+	);
 }
 
 /**

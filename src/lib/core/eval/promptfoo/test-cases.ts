@@ -32,6 +32,8 @@ export interface PromptfooTest {
 	options: PromptfooTestOptions;
 	/** Labels or ids of the providers that run this test (all when absent). */
 	providers?: string[];
+	/** `metadata.conversationId`: the `_conversation` thread this test continues. */
+	conversationId?: string;
 }
 
 const TEST_KEYS = [
@@ -144,6 +146,8 @@ export async function parseTest(
 		test.providers = list as string[];
 	}
 	await parseOptions(ctx, value.options, `${path}.options`, test);
+	if (isObject(value.metadata) && value.metadata.conversationId !== undefined)
+		test.conversationId = String(value.metadata.conversationId);
 	return test;
 }
 
@@ -232,6 +236,8 @@ export function mergeTests(a: PromptfooTest, b: PromptfooTest): PromptfooTest {
 	if (judge !== undefined) merged.judge = judge;
 	const providers = b.providers ?? a.providers;
 	if (providers !== undefined) merged.providers = providers;
+	const conversationId = b.conversationId ?? a.conversationId;
+	if (conversationId !== undefined) merged.conversationId = conversationId;
 	return merged;
 }
 

@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import { parsePromptfooConfig } from './config';
+import { promptSelected } from './prompts';
+
+function files(map: Record<string, string>) {
+	return {
+		readFile: async (path: string) => {
+			if (!(path in map)) throw new Error(`ENOENT: no such file ${path}`);
+			return map[path];
+		}
+	};
+}
+const HEAD = 'prompts: ["{{q}}"]\nproviders: [openai:gpt-4o-mini]\n';
+
+describe('promptfoo config keys', () => {
+	it('options.transform, postprocess and assertion transforms are kept as code', async () => {
+		const cfg = await parsePromptfooConfig(
+			`${HEAD}defaultTest:\n  options: { transform: output.trim() }\ntests:\n  - vars: { q: a }\n  - vars: { q: b }\n    options: { postprocess: JSON.parse(output) }\n    assert:\n      - { type: contains-any, transform: output.tags, value: [x] }\n  - vars: { q: c }\n    options: { transform: file://t.js }\n    assert: [{ type: javascript, value: file://check.js }]\n`,
+			files({
+				't.js': 'output.toUpperCase()',
+				'check.js': 'module.exports = (output) => output.length > 1;'
+			})
+		);
+		expect(cfg.tests.map((t) => t.options.transform)).toEqual([
+			'output.trim()',
+			'JSON.parse(output)',
+			'output.toUpperCase()'
+		]);
+		expect(cfg.tests[2].assert[0].value).toMatch(
+			/^const module = \{ exports: \{\} \};\nmodule\.exports = \(output\) => output\.length > 1;\n.*return fn\(output, context\);$/s
+		);
+		expect(cfg.tests[1].assert[0]).toEqual({
+			type: 'contains-any',
+			transform: 'output.tags',
+			value: ['x']
+		});
+	});
+
+	it('defaultTest from a file merges under each test', async () => {
+		const cfg = await parsePromptfooConfig(
+			`${HEAD}defaultTest: file://default.yaml\ntests:\n  - vars: { q: a, tone: dry }\n`,
+			files({
+				'default.yaml':
+					'vars: { tone: warm, lang: en }\nassert: [{ type: not-contains, value: sorry }]\noptions: { temperature: 0 }\n'
+			})
+		);
+		expect(cfg.tests[0].vars).toEqual({ tone: 'dry', lang: 'en', q: 'a' });
+		expect(cfg.tests[0].assert).toEqual([{ type: 'not-contains', value: 'sorry' }]);
+		expect(cfg.tests[0].options.params).toEqual({ temperature: 0 });
+	});
+
+	it('per-test options other than promptfoo’s own become provider parameters (response_format)', async () => {
+		const cfg = await parsePromptfooConfig(
+			`${HEAD}defaultTest:\n  options: { temperature: 0.2, seed: 1 }\ntests:\n  - vars: { q: a }\n    options:\n      response_format: file://format.json\n      temperature: 0\n      prefix: "> "\n      suffix: " <"\n`,
+			files({ 'format.json': '{"type":"json_schema","json_schema":{"name":"x","schema":{}}}' })
+		);
+		expect(cfg.tests[0].options).toEqual({
+			params: {
+				temperature: 0,
+				seed: 1,
+				response_format: { type: 'json_schema', json_schema: { name: 'x', schema: {} } }
+			},
+			prefix: '> ',
+			suffix: ' <'
+		});
+	});
+
+	it('storeOutputAs names a variable', async () => {
+		const cfg = await parsePromptfooConfig(
+			`${HEAD}tests:\n  - vars: { q: a }\n    options: { storeOutputAs: fruit }\n`,
+			files({})
+		);
+		expect(cfg.tests[0].options.storeOutputAs).toBe('fruit');
+		await expect(
+			parsePromptfooConfig(
+				`${HEAD}tests:\n  - options: { storeOutputAs: "not a name" }\n`,
+				files({})
+			)
+		).rejects.toThrow('tests[0].options.storeOutputAs: "not a name" is not a variable name');
+	});
+
+	it('per-provider prompts select prompts by label or id; per-test providers are kept', async () => {
+		const cfg = await parsePromptfooConfig(
+			`prompts:\n  - { raw: "a {{q}}", label: short }\n  - { raw: "b {{q}}", label: long }\nproviders:\n  - { id: openai:gpt-4o-mini, prompts: [short] }\n  - openai:gpt-4o\ntests:\n  - vars: { q: x }\n    providers: [openai:gpt-4o]\n`,
+			files({})
+		);
+		expect(cfg.providers[0].prompts).toEqual(['short']);
+		expect(cfg.providers[1].prompts).toBeUndefined();
+		expect(cfg.prompts.map((p) => promptSelected(p, cfg.providers[0].prompts))).toEqual([
+			true,
+			false
+		]);
+		expect(cfg.tests[0].providers).toEqual(['openai:gpt-4o']);
+	});
+
+	it('a chat JSON file that is a nunjucks template is kept as a template (dump → tojson)', async () => {
+		const cfg = await parsePromptfooConfig(
+			'prompts: [file://chat.json, file://plain.json]\nproviders: [openai:m]\n',
+			files({
+				'chat.json':
+					'[{% for m in messages %}{"role": "{{ m.role }}", "content": {{ m.content | dump }}}{% if not loop.last %},{% endif %}{% endfor %}]',
+				'plain.json': '[{"role": "user", "content": "{{ messages | dump }}"}]'
+			})
+		);
+		expect(cfg.prompts[0]).toMatchObject({ jsonTemplate: true, messages: null });
+		expect(cfg.prompts[0].raw).toContain('{{ m.content | tojson }}');
+		expect(cfg.prompts[1].messages).toEqual([{ role: 'user', content: '{{ messages | tojson }}' }]);
+	});
+
+	it('text content parts become the message text; image parts are refused by name', async () => {
+		const cfg = await parsePromptfooConfig(
+			'prompts: [file://parts.json]\nproviders: [openai:m]\n',
+			files({
+				'parts.json':
+					'[{"role":"user","content":[{"type":"text","text":"Describe"},{"type":"text","text":"{{ thing }}"}]}]'
+			})
+		);
+		expect(cfg.prompts[0].messages).toEqual([{ role: 'user', content: 'Describe\n{{ thing }}' }]);
+		await expect(
+			parsePromptfooConfig(
+				'prompts: [file://img.json]\nproviders: [openai:m]\n',
+				files({
+					'img.json':
+						'[{"role":"user","content":[{"type":"text","text":"What?"},{"type":"image_url","image_url":{"url":"{{ url }}"}}]}]'
+				})
+			)
+		).rejects.toThrow(/\.content: "image_url" content parts are not supported/);
+	});
+
+	it('evaluateOptions are checked and kept', async () => {
+		const cfg = await parsePromptfooConfig(
+			`${HEAD}evaluateOptions: { maxConcurrency: 2, delay: 100, repeat: 3, cache: false, timeoutMs: 5000, showProgressBar: false }\n`,
+			files({})
+		);
+		expect(cfg.evaluateOptions).toEqual({
+			maxConcurrency: 2,
+			delay: 100,
+			repeat: 3,
+			cache: false,
+			timeoutMs: 5000
+		});
+		expect(cfg.warnings).toEqual([
+			'evaluateOptions.showProgressBar is not supported and was ignored'
+		]);
+		await expect(
+			parsePromptfooConfig(`${HEAD}evaluateOptions: { repeat: 0 }\n`, files({}))
+		).rejects.toThrow('evaluateOptions.repeat: expected a whole number ≥ 1');
+	});
+
+	it('scenarios cross every config entry with every test, after the plain tests', async () => {
+		const cfg = await parsePromptfooConfig(
+			`${HEAD}tests:\n  - vars: { q: plain }\nscenarios:\n  - config:\n      - vars: { lang: es }\n      - vars: { lang: fr }\n        assert: [{ type: contains, value: le }]\n    tests:\n      - description: hi\n        vars: { q: hello }\n        assert: [{ type: icontains, value: "{{lang}}" }]\n      - vars: { q: bye }\n  - config: file://de.yaml\n    tests: file://more.yaml\n`,
+			files({ 'de.yaml': '- vars: { lang: de }\n', 'more.yaml': '- vars: { q: morning }\n' })
+		);
+		expect(cfg.tests.map((t) => t.vars)).toEqual([
+			{ q: 'plain' },
+			{ lang: 'es', q: 'hello' },
+			{ lang: 'es', q: 'bye' },
+			{ lang: 'fr', q: 'hello' },
+			{ lang: 'fr', q: 'bye' },
+			{ lang: 'de', q: 'morning' }
+		]);
+		expect(cfg.tests[3].assert).toEqual([
+			{ type: 'contains', value: 'le' },
+			{ type: 'icontains', value: '{{lang}}' }
+		]);
+		expect(cfg.tests[3].description).toBe('hi');
+	});
+
+	it('javascript assertions and the deterministic types parse, not- forms included', async () => {
+		const types = [
+			'equals',
+			'contains',
+			'icontains',
+			'contains-any',
+			'contains-all',
+			'starts-with',
+			'regex',
+			'is-json',
+			'contains-json',
+			'javascript',
+			'levenshtein',
+			'latency',
+			'cost',
+			'not-equals',
+			'not-contains',
+			'not-regex',
+			'not-is-json',
+			'not-javascript'
+		];
+		const cfg = await parsePromptfooConfig(
+			`${HEAD}tests:\n  - assert:\n${types.map((t) => `      - { type: ${t}, value: "x" }`).join('\n')}\n`,
+			files({})
+		);
+		expect(cfg.tests[0].assert.map((a) => a.type)).toEqual(types);
+	});
+
+	it('reads vars and tests from CSV, JSON, JSONL, YAML and text files', async () => {
+		const cfg = await parsePromptfooConfig(
+			`${HEAD}tests:\n  - vars: file://vars.yaml\n  - vars: { q: file://q.txt, rows: file://rows.csv, items: file://items.json }\n  - file://more.jsonl\n`,
+			files({
+				'vars.yaml': 'q: from yaml\n',
+				'q.txt': 'from txt',
+				'rows.csv': 'a,b\n1,2\n',
+				'items.json': '[{"k": 1}]',
+				'more.jsonl':
+					'{"vars": {"q": "line test"}, "assert": [{"type": "equals", "value": "x"}]}\n{"q": "row", "__expected": "contains: r"}\n'
+			})
+		);
+		expect(cfg.tests.map((t) => t.vars)).toEqual([
+			{ q: 'from yaml' },
+			{ q: 'from txt', rows: [{ a: '1', b: '2' }], items: [{ k: 1 }] },
+			{ q: 'line test' },
+			{ q: 'row' }
+		]);
+		expect(cfg.tests[3].assert).toEqual([{ type: 'contains', value: 'r' }]);
+	});
+
+	it('lists of strings expand into tests; lists of objects (chat messages) do not', async () => {
+		const cfg = await parsePromptfooConfig(
+			`${HEAD}tests:\n  - vars:\n      q: [a, b]\n      messages: [{ role: user, content: hi }]\n  - vars: { q: [c, d] }\n    options: { disableVarExpansion: true }\n`,
+			files({})
+		);
+		expect(cfg.tests.map((t) => t.vars.q)).toEqual(['a', 'b', ['c', 'd']]);
+		expect(cfg.tests[0].vars.messages).toEqual([{ role: 'user', content: 'hi' }]);
+	});
+
+	it('skips a provider we do not have with a warning while others remain', async () => {
+		const cfg = await parsePromptfooConfig(
+			'prompts: ["x"]\nproviders: [azure:chat:deploy, openai:gpt-4o-mini, bedrock:claude]\n',
+			files({})
+		);
+		expect(cfg.providers.map((p) => p.id)).toEqual(['openai:gpt-4o-mini']);
+		expect(cfg.warnings).toHaveLength(2);
+		expect(cfg.warnings[0]).toMatch(
+			/^providers\[0\]: unsupported provider "azure:chat:deploy".*; skipped \(other providers remain\)$/
+		);
+		await expect(
+			parsePromptfooConfig('prompts: ["x"]\nproviders: [azure:chat:deploy]\n', files({}))
+		).rejects.toThrow(/^providers\[0\]: unsupported provider "azure:chat:deploy"/);
+	});
+});
