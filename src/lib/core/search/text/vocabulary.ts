@@ -10,6 +10,9 @@ export class Vocabulary {
 	/** Every word but the recent ones, in code-unit order (the order `<` and `startsWith` agree on). */
 	#sorted: string[] = [];
 	#recent: string[] = [];
+	/** Ids by word length, and each word's letters hashed into 32 bits (for `near`). */
+	#byLength: number[][] = [];
+	#letters = new Uint32Array(1024);
 	#row = new Int32Array(64);
 
 	get size(): number {
@@ -33,6 +36,13 @@ export class Vocabulary {
 			this.#ids.set(term, id);
 			this.#recent.push(term);
 			if (this.#recent.length > RECENT_LIMIT) this.settle();
+			(this.#byLength[term.length] ??= []).push(id);
+			if (id === this.#letters.length) {
+				const grown = new Uint32Array(id * 2);
+				grown.set(this.#letters);
+				this.#letters = grown;
+			}
+			this.#letters[id] = letterBits(term);
 		}
 		return id;
 	}
@@ -74,18 +84,39 @@ export class Vocabulary {
 		return out;
 	}
 
-	/** Words within `max` edits of `term` (itself included), with their distance. */
+	/**
+	 * Words within `max` edits of `term` (itself included), with their distance. Only words of a
+	 * length within `max` are compared, and only those whose letters differ in at most 2·max of
+	 * 32 hashed letter bits (an edit adds or removes at most one letter each way).
+	 */
 	near(term: string, max: number): { id: number; distance: number }[] {
 		if (this.#row.length <= term.length + max + 1)
 			this.#row = new Int32Array(term.length + max + 2);
 		const out: { id: number; distance: number }[] = [];
-		const terms = this.#terms;
-		for (let id = 0; id < terms.length; id++) {
-			const d = boundedEditDistance(term, terms[id], max, this.#row);
-			if (d <= max) out.push({ id, distance: d });
+		const bits = letterBits(term);
+		const letters = this.#letters;
+		for (let length = Math.max(1, term.length - max); length <= term.length + max; length++) {
+			for (const id of this.#byLength[length] ?? []) {
+				if (popcount(bits ^ letters[id]) > 2 * max) continue;
+				const d = boundedEditDistance(term, this.#terms[id], max, this.#row);
+				if (d <= max) out.push({ id, distance: d });
+			}
 		}
 		return out;
 	}
+}
+
+function letterBits(word: string): number {
+	let bits = 0;
+	for (let i = 0; i < word.length; i++) bits |= 1 << (word.charCodeAt(i) & 31);
+	return bits >>> 0;
+}
+
+function popcount(x: number): number {
+	x -= (x >>> 1) & 0x55555555;
+	x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+	x = (x + (x >>> 4)) & 0x0f0f0f0f;
+	return Math.imul(x, 0x01010101) >>> 24;
 }
 
 function compare(a: string, b: string): number {
