@@ -145,6 +145,52 @@ describe('promptfoo import', () => {
 		expect(estimate.calls).toBe(3 * 2 * 2);
 	});
 
+	it('lists what it ignored or cannot carry over as warnings, and still imports', async () => {
+		const deps = promptfooImportDeps(core);
+		const preview = await previewPromptfooImport(
+			{
+				files: [
+					file(
+						'promptfooconfig.yaml',
+						`prompts:
+  - file://thread.json
+  - "Say {{q}}"
+providers:
+  - azure:chat:deploy
+  - id: openai:chat:gpt-4o-mini
+    prompts: [file://thread.json]
+sharing: true
+evaluateOptions: { repeat: 2 }
+tests:
+  - vars: { q: hi, messages: [{ role: user, content: hi }] }
+    options: { transform: output.trim(), storeOutputAs: said }
+    assert: [{ type: contains, value: hi }]
+`
+					),
+					file(
+						'thread.json',
+						'[{% for m in messages %}{"role": "{{ m.role }}", "content": {{ m.content | dump }}}{% endfor %}]'
+					)
+				]
+			},
+			deps
+		);
+		expect(preview.warnings).toEqual(
+			expect.arrayContaining([
+				expect.stringMatching(/^providers\[0\]: unsupported provider "azure:chat:deploy".*skipped/),
+				"sharing only matters to promptfoo's own reports; ignored",
+				'prompts[0] (file://thread.json) is a chat template written as JSON: imported as a text prompt; run it with promptloom eval',
+				'options.transform of test 1 was not imported: run the config with promptloom eval for it',
+				'options.storeOutputAs of test 1 was not imported: run the config with promptloom eval for it',
+				'the prompts filter of providers was not imported: every model runs every prompt',
+				"evaluateOptions (repeat) apply to promptloom eval, not to the app's runs"
+			])
+		);
+		expect(preview.models.map((m) => m.spec)).toEqual(['openai:gpt-4o-mini']);
+		const result = await applyPromptfooImport(preview, deps);
+		expect(result.prompts).toHaveLength(2);
+	});
+
 	it('warns only about providers that are not configured in Settings', async () => {
 		await core.providers.add({ name: 'OpenAI', id: 'work-openai', kind: 'openai' });
 		const { preview } = await importFiles([file('promptfooconfig.yaml', INLINE)]);
