@@ -42,7 +42,7 @@ describe('promptfoo example configs', () => {
 		expect(res.code).toBe(1);
 	});
 
-	it('chat-template: a chat file rendered as a template, per-provider prompts, content parts, defaultTest from a file, azure skipped', async () => {
+	it('chat-template: a chat file rendered as a template, per-provider prompts, image content parts, defaultTest from a file, azure skipped', async () => {
 		const res = await example('chat-template');
 		expect(res.stderr).toMatch(
 			/warning: providers\[2\]: unsupported provider "azure:chat:my-deployment".*skipped/
@@ -59,6 +59,17 @@ describe('promptfoo example configs', () => {
 			{ role: 'user', content: 'Who founded Facebook?' },
 			{ role: 'assistant', content: 'Mark Zuckerberg' },
 			{ role: 'user', content: 'Did he found any other companies?' }
+		]);
+		// Content parts: the text, then the image with its URL rendered.
+		const parts = chatCalls().find((r) => JSON.stringify(r.body).includes('image_url'));
+		expect((parts?.body as { messages: unknown }).messages).toEqual([
+			{
+				role: 'user',
+				content: [
+					{ type: 'text', text: 'Part one.\nYear 2016.' },
+					{ type: 'image_url', image_url: { url: 'https://example.com/2016.png' } }
+				]
+			}
 		]);
 		// The `thread`-only provider never saw the other prompts.
 		expect(

@@ -27,6 +27,8 @@ import { PromptfooRun } from '../eval/promptfoo-run';
 import { progressReporter, waitingReporter } from '../eval/progress';
 import { resultsJson, summaryTable } from '../eval/report';
 import { unreadableReason } from '../prompt-files';
+import type { PluginSet } from '../../lib/core/plugins/plugin-set';
+import { loadCliPlugins } from './plugin-load';
 import type { CliCommand, CliIO } from '../types';
 import {
 	GuardTally,
@@ -71,6 +73,8 @@ Options:
   --max-concurrency <n>    Model calls in flight at once (default 4)
   --no-cache               Neither read nor write cached answers: call the models again
   --timeout <seconds>      Give up on a model call after this long (per attempt; default 120)
+  --plugin <dir>           Load the plugin in <dir> (promptloom-plugin.json): its scorers are
+                           assertion types plugin:<id>/<name>; repeatable
 ${policyUsage(27)}
   -h, --help               Show this help
 
@@ -152,6 +156,10 @@ function buildModelCall(
 			provider = guard(providerFor(sibling ?? { provider: req.provider }, env, timeoutMs));
 			byKey.set(key, provider);
 		}
+		if (KINDS[req.provider] !== 'openai' && req.messages.some((m) => m.attachments?.length))
+			throw new Error(
+				`image and audio content parts are sent to OpenAI-compatible providers only, not to ${req.provider}`
+			);
 		return chatForEval(provider, req.model, req.messages as ChatMessage[], req);
 	};
 }
@@ -200,6 +208,7 @@ export const evalCommand: CliCommand = {
 					output: { type: 'string', short: 'o' },
 					'max-concurrency': { type: 'string', short: 'j' },
 					'no-cache': { type: 'boolean', default: false },
+					plugin: { type: 'string', multiple: true },
 					timeout: { type: 'string' },
 					...POLICY_OPTIONS
 				}
@@ -235,7 +244,10 @@ export const evalCommand: CliCommand = {
 		let config: PromptfooConfig;
 		let callModel: ModelCall;
 		const tally = new GuardTally();
+		let plugins: PluginSet | undefined;
 		try {
+			// Plugin scorers are registered before the config's assertion types are checked.
+			plugins = await loadCliPlugins(io, values.plugin ?? []);
 			config = await loadConfig(configPath);
 			for (const p of config.providers) parseProviderId(p.id);
 			for (const w of config.warnings) io.stderr(`warning: ${w}\n`);
@@ -249,6 +261,7 @@ export const evalCommand: CliCommand = {
 				config.evaluateOptions.delay ?? 0
 			);
 		} catch (e) {
+			plugins?.close();
 			if (e instanceof UsageError || e instanceof PolicyOptionError || isPromptloomError(e)) {
 				io.stderr(`promptloom eval: ${(e as Error).message}\n`);
 				return 2;
@@ -259,6 +272,7 @@ export const evalCommand: CliCommand = {
 		const outputPath = output ? resolve(io.cwd, output) : null;
 		const unwritable = outputPath && (await unwritableReason(outputPath));
 		if (unwritable) {
+			plugins.close();
 			io.stderr(`promptloom eval: cannot write results to "${outputPath}": ${unwritable}\n`);
 			return 2;
 		}
@@ -317,6 +331,7 @@ export const evalCommand: CliCommand = {
 			process.off('SIGINT', onSigint);
 			renderer.dispose();
 			await sandbox.dispose();
+			plugins.close();
 		}
 	}
 };

@@ -144,6 +144,33 @@ export class PromptfooRun {
 		return out;
 	}
 
+	/** The prompt's images and audio, their template strings (`{{ image_url }}`) rendered. */
+	async #withAttachments(
+		rendered: EvalMessage[],
+		templates: EvalMessage[],
+		vars: Record<string, unknown>
+	): Promise<EvalMessage[]> {
+		if (!templates.some((m) => m.attachments)) return rendered;
+		const fill = async (v: unknown): Promise<unknown> => {
+			if (typeof v === 'string' && TEMPLATE_TAG.test(v)) {
+				const r = await this.renderer.render({ template: v, variables: vars });
+				return r.kind === 'text' ? r.output : v;
+			}
+			if (Array.isArray(v)) return Promise.all(v.map(fill));
+			if (typeof v === 'object' && v !== null)
+				return Object.fromEntries(
+					await Promise.all(Object.entries(v).map(async ([k, x]) => [k, await fill(x)]))
+				);
+			return v;
+		};
+		return Promise.all(
+			rendered.map(async (m, i) => {
+				const parts = templates[i]?.attachments;
+				return parts ? { ...m, attachments: (await fill(parts)) as typeof parts } : m;
+			})
+		);
+	}
+
 	/** Assertion values that are templates (`value: '{{expected}}'`) rendered with the case's vars. */
 	async #renderAssertions(c: EvalCase): Promise<void> {
 		if (!c.assertions.some((a) => typeof a.value === 'string' && TEMPLATE_TAG.test(a.value)))
@@ -171,6 +198,7 @@ export class PromptfooRun {
 			});
 			messages =
 				result.kind === 'chat' ? result.output : [{ role: 'user', content: result.output }];
+			messages = await this.#withAttachments(messages, p.messages, vars);
 		} else {
 			const result = await this.renderer.render({ template: p.raw, variables: vars });
 			messages =

@@ -4,6 +4,8 @@
 export interface EvalMessage {
 	role: string;
 	content: string;
+	/** Non-text content parts (images, audio) in OpenAI's shape, after the text. */
+	attachments?: Record<string, unknown>[];
 }
 
 export interface ModelCallRequest {

@@ -16,6 +16,11 @@ export type ChatRole = 'system' | 'user' | 'assistant';
 export interface ChatMessage {
 	role: ChatRole;
 	content: string;
+	/**
+	 * Non-text content parts in OpenAI's shape (`image_url`, `input_audio`…), sent after `content`
+	 * by the OpenAI wire format; other wire formats do not take them.
+	 */
+	attachments?: Record<string, unknown>[];
 }
 
 export interface ChatRequest {

@@ -31,7 +31,12 @@ export const openaiWire: WireAdapter = {
 		if (apiKey) headers.authorization = `Bearer ${apiKey}`;
 		const body: Record<string, unknown> = {
 			model: req.model,
-			messages: req.messages.map((m) => ({ role: m.role, content: m.content }))
+			messages: req.messages.map((m) => ({
+				role: m.role,
+				content: m.attachments?.length
+					? [{ type: 'text', text: m.content }, ...m.attachments]
+					: m.content
+			}))
 		};
 		if (req.temperature !== undefined) body.temperature = req.temperature;
 		if (req.maxTokens !== undefined) body.max_tokens = req.maxTokens;

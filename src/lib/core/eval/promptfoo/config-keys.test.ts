@@ -107,24 +107,27 @@ describe('promptfoo config keys', () => {
 		expect(cfg.prompts[1].messages).toEqual([{ role: 'user', content: '{{ messages | tojson }}' }]);
 	});
 
-	it('text content parts become the message text; image parts are refused by name', async () => {
+	it('content parts: text parts are the message text, images and audio its attachments', async () => {
 		const cfg = await parsePromptfooConfig(
 			'prompts: [file://parts.json]\nproviders: [openai:m]\n',
 			files({
 				'parts.json':
-					'[{"role":"user","content":[{"type":"text","text":"Describe"},{"type":"text","text":"{{ thing }}"}]}]'
+					'[{"role":"user","content":[{"type":"text","text":"Describe"},{"type":"image_url","image_url":{"url":"{{ url }}"}},{"type":"text","text":"{{ thing }}"}]}]'
 			})
 		);
-		expect(cfg.prompts[0].messages).toEqual([{ role: 'user', content: 'Describe\n{{ thing }}' }]);
+		expect(cfg.prompts[0].messages).toEqual([
+			{
+				role: 'user',
+				content: 'Describe\n{{ thing }}',
+				attachments: [{ type: 'image_url', image_url: { url: '{{ url }}' } }]
+			}
+		]);
 		await expect(
 			parsePromptfooConfig(
-				'prompts: [file://img.json]\nproviders: [openai:m]\n',
-				files({
-					'img.json':
-						'[{"role":"user","content":[{"type":"text","text":"What?"},{"type":"image_url","image_url":{"url":"{{ url }}"}}]}]'
-				})
+				'prompts: [file://doc.json]\nproviders: [openai:m]\n',
+				files({ 'doc.json': '[{"role":"user","content":[{"type":"hologram","x":1}]}]' })
 			)
-		).rejects.toThrow(/\.content: "image_url" content parts are not supported/);
+		).rejects.toThrow(/\.content: "hologram" content parts are not supported/);
 	});
 
 	it('evaluateOptions are checked and kept', async () => {

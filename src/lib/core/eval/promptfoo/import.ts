@@ -172,6 +172,10 @@ function providerWarnings(
 function runOnlyWarnings(cfg: PromptfooConfig): string[] {
 	const out: string[] = [];
 	cfg.prompts.forEach((p, i) => {
+		if (p.messages?.some((m) => m.attachments))
+			out.push(
+				`prompts[${i}] (${p.label}): image and audio parts were not imported (the library keeps text); run it with promptloom eval`
+			);
 		if (p.jsonTemplate)
 			out.push(
 				`prompts[${i}] (${p.label}) is a chat template written as JSON: imported as a text prompt; run it with promptloom eval`

@@ -41,23 +41,24 @@ export function fromNunjucks(template: string): string {
 	);
 }
 
+/** Part types a model can be sent besides text (OpenAI's names). */
+const ATTACHMENT_TYPES = new Set(['image_url', 'input_audio', 'file']);
+
 /**
- * A message's content: text, or multimodal parts turned into text parts joined by newlines when
- * every part is text. Image and audio parts are refused: sending only the text would change results.
+ * A message's content: text, or multimodal parts: the text parts joined by newlines become the
+ * content, images and audio its attachments (sent after the text).
  */
-function contentOf(content: unknown, path: string): string {
-	if (typeof content === 'string') return content;
+function contentOf(content: unknown, path: string): Pick<EvalMessage, 'content' | 'attachments'> {
+	if (typeof content === 'string') return { content };
 	if (Array.isArray(content) && content.every((p) => isObject(p) && typeof p.type === 'string')) {
 		const parts = content as ContentPart[];
-		const other = parts.find((p) => p.type !== 'text');
-		if (other)
-			throw fail(
-				path,
-				`"${other.type}" content parts are not supported (only text parts are sent to models)`
-			);
-		return parts.map((p) => String(p.text ?? '')).join('\n');
+		const other = parts.find((p) => p.type !== 'text' && !ATTACHMENT_TYPES.has(p.type));
+		if (other) throw fail(path, `"${other.type}" content parts are not supported`);
+		const text = parts.filter((p) => p.type === 'text').map((p) => String(p.text ?? ''));
+		const attachments = parts.filter((p) => p.type !== 'text');
+		return { content: text.join('\n'), ...(attachments.length ? { attachments } : {}) };
 	}
-	throw fail(path, 'a message content must be text or a list of {type: "text", text} parts');
+	throw fail(path, 'a message content must be text or a list of content parts');
 }
 
 export function asMessages(value: unknown, path: string): EvalMessage[] {
@@ -65,7 +66,7 @@ export function asMessages(value: unknown, path: string): EvalMessage[] {
 		throw fail(path, 'a chat prompt must be a list of {role, content} messages');
 	return value.map((m: Record<string, unknown>, i) => ({
 		role: m.role as string,
-		content: contentOf(m.content, `${path}[${i}].content`)
+		...contentOf(m.content, `${path}[${i}].content`)
 	}));
 }
 
