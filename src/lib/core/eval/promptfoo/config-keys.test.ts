@@ -130,6 +130,25 @@ describe('promptfoo config keys', () => {
 		).rejects.toThrow(/\.content: "hologram" content parts are not supported/);
 	});
 
+	it('prompts from a CSV file and from a YAML list of prompts', async () => {
+		const cfg = await parsePromptfooConfig(
+			'prompts: [file://prompts.csv, file://configs/prompts.yaml]\nproviders: [openai:m]\n',
+			files({
+				'prompts.csv': 'prompt,label\n"Hi {{name}}",greet\nBye {{name}},\n',
+				'configs/prompts.yaml':
+					'- file://system.txt\n- id: custom\n  label: Custom\n  raw: "Answer: {{question}}"\n- "Plain {{q}}"\n',
+				'system.txt': 'You are {{role}}.'
+			})
+		);
+		expect(cfg.prompts.map((p) => [p.id, p.label, p.raw])).toEqual([
+			['file://prompts.csv#1', 'greet', 'Hi {{name}}'],
+			['file://prompts.csv#2', 'file://prompts.csv#2', 'Bye {{name}}'],
+			['file://system.txt', 'file://system.txt', 'You are {{role}}.'],
+			['custom', 'Custom', 'Answer: {{question}}'],
+			['file://configs/prompts.yaml#prompt-3', 'Plain {{q}}', 'Plain {{q}}']
+		]);
+	});
+
 	it('evaluateOptions are checked and kept', async () => {
 		const cfg = await parsePromptfooConfig(
 			`${HEAD}evaluateOptions: { maxConcurrency: 2, delay: 100, repeat: 3, cache: false, timeoutMs: 5000, showProgressBar: false }\n`,

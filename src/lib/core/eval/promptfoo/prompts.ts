@@ -3,7 +3,7 @@
  * objects, and chat JSON files that are themselves templates (rendered first, then parsed).
  */
 import type { EvalMessage } from '../types';
-import { Context, extOf, fail, isObject, parseYaml } from './parse-util';
+import { Context, extOf, fail, isObject, parseYaml, tableRows } from './parse-util';
 
 /** One part of a multimodal message (OpenAI's shape: `text`, `image_url`, `input_audio`…). */
 export type ContentPart = Record<string, unknown> & { type: string };
@@ -121,8 +121,27 @@ async function filePrompts(
 				];
 			throw fail(path, `${ref}: ${(e as Error).message}`);
 		}
+		// A list of prompts (strings or {id, label, raw}) rather than of chat messages.
+		if (
+			Array.isArray(data) &&
+			data.length > 0 &&
+			data.every((x) => typeof x === 'string' || (isObject(x) && !('role' in x)))
+		)
+			return (await parsePrompts(ctx, data, `${path} (${ref})`)).map((p) =>
+				/^prompt-\d+$/.test(p.id) ? { ...p, id: `${ref}#${p.id}` } : p
+			);
 		const messages = asMessages(data, `${path} (${ref})`).map(nunjucksMessage);
 		return [{ id: ref, label: label ?? ref, raw: JSON.stringify(messages), messages }];
+	}
+	if (ext === 'csv') {
+		// promptfoo's prompt CSV: a `prompt` column (else the first) and an optional `label`.
+		const rows = await tableRows(ctx, ref, path);
+		return rows.map((row, i) => {
+			const raw = String(row.prompt ?? Object.values(row)[0] ?? '');
+			const lbl =
+				typeof row.label === 'string' && row.label ? row.label : `${label ?? ref}#${i + 1}`;
+			return { id: `${ref}#${i + 1}`, label: lbl, raw: fromNunjucks(raw), messages: null };
+		});
 	}
 	if (ext === 'jsonl') {
 		const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
@@ -157,12 +176,16 @@ async function filePrompts(
 }
 
 /** Parses `prompts` (a string, a list, or a map of file → label). */
-export async function parsePrompts(ctx: Context, value: unknown): Promise<PromptfooPrompt[]> {
+export async function parsePrompts(
+	ctx: Context,
+	value: unknown,
+	where = 'prompts'
+): Promise<PromptfooPrompt[]> {
 	if (value === undefined) throw fail('prompts', 'the config has no prompts');
 	const entries: { item: unknown; label?: string; path: string }[] = [];
-	if (typeof value === 'string') entries.push({ item: value, path: 'prompts' });
+	if (typeof value === 'string') entries.push({ item: value, path: where });
 	else if (Array.isArray(value))
-		value.forEach((item, i) => entries.push({ item, path: `prompts[${i}]` }));
+		value.forEach((item, i) => entries.push({ item, path: `${where}[${i}]` }));
 	else if (isObject(value)) {
 		for (const [ref, label] of Object.entries(value))
 			entries.push({ item: ref, label: String(label), path: `prompts.${ref}` });
@@ -185,6 +208,9 @@ export async function parsePrompts(ctx: Context, value: unknown): Promise<Prompt
 		} else throw fail(path, 'expected a prompt string or object');
 	}
 	if (out.length === 0) throw fail('prompts', 'the config has no prompts');
+	const ids = out.map((p) => p.id);
+	const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+	if (dup) throw fail(where, `two prompts have the id "${dup}": give them distinct ids`);
 	return out;
 }
 
