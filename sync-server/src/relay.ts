@@ -16,6 +16,8 @@ import { CLOSE } from '../../src/lib/core/relay/protocol';
 import { RoomRegistry } from './rooms/registry';
 import { openLeveldbStore, type RoomStore } from './rooms/store';
 import { admit, chooseSubprotocol, refuseUpgrade, type Admission } from './upgrade';
+import { openScale, type RelayScale } from './scale/scale';
+import { RelayMetrics } from './scale/metrics';
 
 export interface StartRelayOptions {
 	/** TCP port; 0 picks a free one (read it back from the handle). */
@@ -33,6 +35,13 @@ export interface StartRelayOptions {
 	wrapStore?: (store: RoomStore) => RoomStore;
 	/** Overrides of the HTTP API's limits (`api/config.ts`). */
 	api?: Partial<ApiConfig>;
+	/**
+	 * `postgres://…`: documents, member registries, API keys and the token secret live in
+	 * PostgreSQL instead of `dataDir`, shared by every instance (see `scale/`).
+	 */
+	postgres?: string;
+	/** `redis://…`: updates and presence travel between instances through Redis pub/sub. */
+	redis?: string;
 }
 
 /** What route modules may use. */
@@ -76,10 +85,15 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 	// Whatever logger is given, no token ever reaches it.
 	const logger = redactingLogger(options.logger ?? silentLogger);
 	const host = options.host ?? '127.0.0.1';
-	const secret = await loadOrCreateSecret(options.dataDir);
-	const leveldb = await openLeveldbStore(options.dataDir);
-	const store = options.wrapStore ? options.wrapStore(leveldb) : leveldb;
-	const rooms = new RoomRegistry(store, config, logger);
+	const metrics = new RelayMetrics();
+	const scale: RelayScale | null =
+		options.postgres || options.redis
+			? await openScale({ postgres: options.postgres, redis: options.redis, logger, metrics })
+			: null;
+	const secret = scale?.postgres?.secret ?? (await loadOrCreateSecret(options.dataDir));
+	const baseStore = scale?.postgres?.store ?? (await openLeveldbStore(options.dataDir));
+	const store = options.wrapStore ? options.wrapStore(baseStore) : baseStore;
+	const rooms = new RoomRegistry(store, config, logger, scale?.fanout ?? undefined);
 	const counters: RelayCounters = {
 		droppedViewerWrites: 0,
 		droppedAwarenessEntries: 0,
@@ -96,14 +110,34 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 
 	const router = new Router();
 	router.add('GET', '/healthz', (_req, res) => {
-		sendJson(res, 200, { ok: true, rooms: rooms.size, connections });
+		const fanout = scale?.fanout ? (scale.fanout.healthy() ? 'ok' : 'degraded') : undefined;
+		sendJson(res, 200, {
+			ok: true,
+			rooms: rooms.size,
+			connections,
+			...(scale && {
+				storage: scale.postgres ? 'postgres' : 'leveldb',
+				...(fanout && { fanout })
+			})
+		});
 	});
-	const collab = new RelayCollab(options.dataDir, rooms);
+	// Readiness: a load balancer sends no new clients to an instance that cannot store.
+	router.add('GET', '/readyz', async (_req, res) => {
+		const storage = scale?.postgres ? await scale.postgres.reachable() : true;
+		sendJson(res, storage && !closing ? 200 : 503, { ready: storage && !closing, storage });
+	});
+	router.add('GET', '/metrics', async (_req, res) => {
+		const text = await metrics.render();
+		res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+		res.end(text);
+	});
+	const collab = new RelayCollab(scale?.blobs ?? options.dataDir, rooms);
 	const access = new AccessControl(collab.registry, logger);
 	addBatchRoute(router, { secret, config, store, rooms, access: (claims) => access.check(claims) });
 	addCollabRoutes(router, { secret, config, collab });
 	const api = await startApi(router, {
 		dataDir: options.dataDir,
+		blobs: scale?.blobs,
 		secret,
 		relayConfig: config,
 		rooms,
@@ -114,7 +148,11 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 	});
 	options.routes?.(router, { secret, config, store, rooms, logger });
 
-	const server = createServer((req, res) => void router.handle(req, res));
+	metrics.observeRelay({ connections: () => connections, rooms: () => rooms.size });
+	const server = createServer((req, res) => {
+		metrics.trackRequest(req, res, logger);
+		void router.handle(req, res);
+	});
 	// Our own size check (below the hard cap) closes with a readable reason; ws's cap is the backstop.
 	const wss = new WebSocketServer({
 		noServer: true,
@@ -262,6 +300,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 				await api.close();
 				await rooms.settle();
 				await store.close();
+				await scale?.close();
 				logger.info('relay closed');
 			})();
 			return closed;

@@ -1,16 +1,20 @@
-/** @module `promptloom relay apikey create|list|revoke`: manages API keys in a relay's data directory. */
+/**
+ * @module `promptloom relay apikey create|list|revoke`: manages API keys in a relay's data
+ * directory, or in the PostgreSQL database shared by relay instances (`--postgres`).
+ */
 import { parseArgs } from 'node:util';
 import { API_SCOPES, apiKeyNameSchema, type ApiScope } from '../../../src/lib/core/api/schemas';
 import { isValidId } from '../auth/token';
 import { ApiKeyStore } from './keys';
+import { openPostgres, type RelayPostgres } from '../scale/postgres';
 
-export const APIKEY_USAGE = `  promptloom relay apikey create --data <dir> --workspace <id> [--scope read|write] [--name <label>] [--json]
+export const APIKEY_USAGE = `  promptloom relay apikey create (--data <dir> | --postgres <url>) --workspace <id> [--scope read|write] [--name <label>] [--json]
       Creates an API key for the HTTP API (/v1, Langfuse-compatible endpoints) and prints its
       public and secret key; the secret is shown once (only its SHA-256 is stored). --json prints
       {"publicKey": "...", "secretKey": "...", "workspace": "...", "scope": "..."}.
-  promptloom relay apikey list --data <dir> [--workspace <id>] [--json]
+  promptloom relay apikey list (--data <dir> | --postgres <url>) [--workspace <id>] [--json]
       Lists keys (public key, workspace, scope, name, created, last used); never secrets.
-  promptloom relay apikey revoke --data <dir> --workspace <id> <public-key>
+  promptloom relay apikey revoke (--data <dir> | --postgres <url>) --workspace <id> <public-key>
       Deletes a key; requests with it are refused from then on (a running relay notices within 1 s).
 `;
 
@@ -48,6 +52,7 @@ async function run(args: string[], io: Io): Promise<number> {
 			strict: true,
 			options: {
 				data: { type: 'string' },
+				postgres: { type: 'string' },
 				workspace: { type: 'string' },
 				scope: { type: 'string' },
 				name: { type: 'string' },
@@ -58,8 +63,31 @@ async function run(args: string[], io: Io): Promise<number> {
 		throw new Usage((e as Error).message);
 	}
 	const { values, positionals } = parsed;
-	if (!values.data) throw new Usage('--data is required');
-	const store = new ApiKeyStore(values.data);
+	const postgresUrl =
+		values.postgres ?? (values.data ? undefined : process.env.PROMPTLOOM_POSTGRES_URL || undefined);
+	if (!values.data && !postgresUrl) throw new Usage('--data or --postgres is required');
+	let pg: RelayPostgres | null = null;
+	if (postgresUrl) pg = await openPostgres(postgresUrl, { max: 2 });
+	try {
+		return await act(
+			action,
+			pg ? new ApiKeyStore(pg.blobs) : new ApiKeyStore(values.data!),
+			values,
+			positionals,
+			io
+		);
+	} finally {
+		await pg?.close();
+	}
+}
+
+async function act(
+	action: string | undefined,
+	store: ApiKeyStore,
+	values: { workspace?: string; scope?: string; name?: string; json?: boolean },
+	positionals: string[],
+	io: Io
+): Promise<number> {
 	if (action === 'create') {
 		const workspace = workspaceArg(values.workspace);
 		const scope = (values.scope ?? 'read') as ApiScope;

@@ -6,11 +6,10 @@
  * Only the SHA-256 of the secret is stored, with the key's workspace, scope (`read`: GET and
  * render; `write`: also create versions and move labels), name, creator, creation and last use.
  * Secrets are compared in constant time (`timingSafeEqual` on the hashes). Changes made by the
- * CLI while the relay runs are picked up within `keyRecheckMs`.
+ * CLI while the relay runs are picked up within `keyRecheckMs`. With several relay instances the
+ * same document lives in PostgreSQL instead (see `storage/blobs.ts`).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
 	PUBLIC_KEY_PREFIX,
 	SECRET_KEY_PREFIX,
@@ -20,6 +19,7 @@ import {
 	type CreatedApiKey
 } from '../../../src/lib/core/api/schemas';
 import { z } from '../../../src/lib/core/model/zod';
+import { fileBlobs, type RelayBlobs } from '../storage/blobs';
 
 export const API_KEYS_FILE_NAME = 'api-keys.json';
 
@@ -52,6 +52,7 @@ export interface ApiPrincipal {
 
 export class ApiKeyStore {
 	readonly #path: string;
+	readonly #blobs: RelayBlobs;
 	#records: ApiKeyRecord[] = [];
 	#byHash = new Map<string, ApiKeyRecord>();
 	#byPublic = new Map<string, ApiKeyRecord>();
@@ -65,11 +66,13 @@ export class ApiKeyStore {
 	/** A fixed hash compared against when a public key is unknown, so both paths cost the same. */
 	readonly #decoy = sha256(randomBytes(32).toString('hex'));
 
+	/** `where`: a data directory, or shared storage (PostgreSQL). */
 	constructor(
-		readonly dataDir: string,
+		where: string | RelayBlobs,
 		private readonly options: { recheckMs?: number; usageFlushMs?: number } = {}
 	) {
-		this.#path = join(dataDir, API_KEYS_FILE_NAME);
+		this.#blobs = typeof where === 'string' ? fileBlobs(where) : where;
+		this.#path = typeof where === 'string' ? `${where}/${API_KEYS_FILE_NAME}` : API_KEYS_FILE_NAME;
 	}
 
 	/** Starts writing `lastUsedAt` to disk periodically (the relay does; the CLI does not). */
@@ -112,19 +115,12 @@ export class ApiKeyStore {
 		await this.#loading;
 	}
 
-	/** File timestamps are coarse (a few ms): the inode and size tell quick rewrites apart. */
-	async #stat(): Promise<string> {
-		try {
-			const s = await stat(this.#path);
-			return `${s.ino}:${s.size}:${s.mtimeMs}`;
-		} catch (e) {
-			if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-			return 'none';
-		}
+	#stat(): Promise<string> {
+		return this.#blobs.signature(API_KEYS_FILE_NAME);
 	}
 
 	async #read(): Promise<ApiKeyRecord[]> {
-		const text = await readFile(this.#path, 'utf8');
+		const text = (await this.#blobs.read(API_KEYS_FILE_NAME)) ?? '{"version":1,"keys":[]}';
 		let data: unknown;
 		try {
 			data = JSON.parse(text);
@@ -148,12 +144,10 @@ export class ApiKeyStore {
 			await this.#refresh(true);
 			const records = this.#records.map((r) => ({ ...r }));
 			const result = change(records);
-			await mkdir(this.dataDir, { recursive: true });
-			const tmp = `${this.#path}.${process.pid}.${Date.now()}.tmp`;
-			await writeFile(tmp, JSON.stringify({ version: 1, keys: records }, null, '\t') + '\n', {
-				mode: 0o600
-			});
-			await rename(tmp, this.#path);
+			await this.#blobs.write(
+				API_KEYS_FILE_NAME,
+				JSON.stringify({ version: 1, keys: records }, null, '\t') + '\n'
+			);
 			this.#set(records);
 			this.#signature = await this.#stat();
 			return result;

@@ -1,5 +1,6 @@
 /**
- * @module The member registry of each workspace, `<data>/workspaces/<ws>.json`: who is a member
+ * @module The member registry of each workspace, `<data>/workspaces/<ws>.json` (or its row in
+ * PostgreSQL, see `storage/blobs.ts`): who is a member
  * and with which role, plus the workspace's protected labels. The relay always uses the CURRENT
  * role from here, so changing or removing a role also applies to tokens issued earlier.
  *
@@ -7,11 +8,20 @@
  * their word. The first owner (the CLI's `relay token` for a new workspace, or an owner token
  * using the REST API) turns it into a managed one.
  */
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_PROTECTED_LABELS } from '../../../src/lib/core/collab/doc-schema';
 import type { Member } from '../../../src/lib/core/collab/types';
 import { isRole, type Role } from '../auth/token';
+import { fileBlobs, type RelayBlobs } from '../storage/blobs';
+
+/** A data directory (files) or shared storage (PostgreSQL). */
+export type RegistryStorage = string | RelayBlobs;
+
+const blobsOf = (where: RegistryStorage): RelayBlobs =>
+	typeof where === 'string' ? fileBlobs(where) : where;
+
+/** The registry's document name in {@link RelayBlobs}. */
+export const registryBlobName = (workspace: string) => `workspaces/${workspace}.json`;
 
 export interface WorkspaceRecord {
 	workspace: string;
@@ -44,29 +54,24 @@ export function registryPath(dataDir: string, workspace: string): string {
 	return join(dataDir, 'workspaces', `${workspace}.json`);
 }
 
-/** Reads a registry file (an empty record when there is none). */
+/** Reads a registry (an empty record when there is none). */
 export async function readRegistryFile(
-	dataDir: string,
+	where: RegistryStorage,
 	workspace: string
 ): Promise<WorkspaceRecord> {
-	try {
-		return validate(
-			JSON.parse(await readFile(registryPath(dataDir, workspace), 'utf8')),
-			workspace
-		);
-	} catch (e) {
-		if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyRecord(workspace);
-		throw e;
-	}
+	const text = await blobsOf(where).read(registryBlobName(workspace));
+	return text === null ? emptyRecord(workspace) : validate(JSON.parse(text), workspace);
 }
 
-/** Writes a registry file atomically (temp file + rename). */
-export async function writeRegistryFile(dataDir: string, record: WorkspaceRecord): Promise<void> {
-	const path = registryPath(dataDir, record.workspace);
-	await mkdir(join(dataDir, 'workspaces'), { recursive: true });
-	const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-	await writeFile(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
-	await rename(tmp, path);
+/** Writes a registry atomically (temp file + rename, or one row). */
+export async function writeRegistryFile(
+	where: RegistryStorage,
+	record: WorkspaceRecord
+): Promise<void> {
+	await blobsOf(where).write(
+		registryBlobName(record.workspace),
+		JSON.stringify(record, null, 2) + '\n'
+	);
 }
 
 /**
@@ -74,7 +79,7 @@ export async function writeRegistryFile(dataDir: string, record: WorkspaceRecord
  * added with `role` when they are not yet a member. Returns the role the relay will apply.
  */
 export async function enrollFromCli(
-	dataDir: string,
+	dataDir: RegistryStorage,
 	workspace: string,
 	user: string,
 	role: Role,
@@ -102,16 +107,8 @@ export const REGISTRY_RECHECK_MS = 1000;
 
 interface CacheEntry {
 	record: Promise<WorkspaceRecord>;
-	mtimeMs: number;
+	signature: string;
 	checkedAt: number;
-}
-
-async function mtimeOf(path: string): Promise<number> {
-	try {
-		return (await stat(path)).mtimeMs;
-	} catch {
-		return 0;
-	}
 }
 
 /** Cached registries of one relay; every change is written through before it is visible. */
@@ -120,7 +117,19 @@ export class MemberRegistry {
 	private readonly writes = new Map<string, Promise<unknown>>();
 	private readonly listeners = new Set<(record: WorkspaceRecord) => void>();
 
-	constructor(private readonly dataDir: string) {}
+	private readonly blobs: RelayBlobs;
+
+	constructor(where: RegistryStorage) {
+		this.blobs = blobsOf(where);
+		// Another relay instance changed a registry: look at it again now, not at the next check.
+		this.blobs.onRemoteWrite?.((name) => {
+			const m = /^workspaces\/(.+)\.json$/.exec(name);
+			const entry = m ? this.cache.get(m[1]) : undefined;
+			if (!m || !entry) return;
+			entry.checkedAt = -Infinity;
+			void this.get(m[1]).catch(() => {});
+		});
+	}
 
 	/**
 	 * Calls `listener` with every record written here or read anew from its file (first use, or
@@ -137,17 +146,24 @@ export class MemberRegistry {
 	}
 
 	async get(workspace: string): Promise<WorkspaceRecord> {
-		const path = registryPath(this.dataDir, workspace);
+		const name = registryBlobName(workspace);
 		const entry = this.cache.get(workspace);
 		const now = Date.now();
 		if (entry && now - entry.checkedAt < REGISTRY_RECHECK_MS) return entry.record;
-		const mtimeMs = await mtimeOf(path);
-		if (entry && entry.mtimeMs === mtimeMs) {
+		let signature: string;
+		try {
+			signature = await this.blobs.signature(name);
+		} catch (e) {
+			// Storage unreachable: keep deciding by the registry last read rather than refuse everyone.
+			if (!entry) throw e;
+			signature = entry.signature;
+		}
+		if (entry && entry.signature === signature) {
 			entry.checkedAt = now;
 			return entry.record;
 		}
-		const record = readRegistryFile(this.dataDir, workspace);
-		const fresh = { record, mtimeMs, checkedAt: now };
+		const record = readRegistryFile(this.blobs, workspace);
+		const fresh = { record, signature, checkedAt: now };
 		this.cache.set(workspace, fresh);
 		record.then(
 			(r) => {
@@ -173,9 +189,13 @@ export class MemberRegistry {
 		const run = (this.writes.get(workspace) ?? Promise.resolve()).then(async () => {
 			const next = change(structuredClone(await this.get(workspace)));
 			next.updatedAt = Date.now();
-			await writeRegistryFile(this.dataDir, next);
-			const mtimeMs = await mtimeOf(registryPath(this.dataDir, workspace));
-			this.cache.set(workspace, { record: Promise.resolve(next), mtimeMs, checkedAt: Date.now() });
+			await writeRegistryFile(this.blobs, next);
+			const signature = await this.blobs.signature(registryBlobName(workspace));
+			this.cache.set(workspace, {
+				record: Promise.resolve(next),
+				signature,
+				checkedAt: Date.now()
+			});
 			this.publish(next);
 			return next;
 		});

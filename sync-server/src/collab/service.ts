@@ -8,7 +8,7 @@ import { INDEX_DOC_ID } from '../../../src/lib/core/collab/doc-schema';
 import type { GuardResult, UpdateGuard } from '../connection';
 import type { RoomRegistry } from '../rooms/registry';
 import { checkCollabUpdate } from './guard';
-import { MemberRegistry } from './registry';
+import { MemberRegistry, type RegistryStorage } from './registry';
 
 /** Transaction origin of writes the relay makes itself. */
 export const RELAY_API_ORIGIN = 'promptloom:relay-api';
@@ -17,10 +17,11 @@ export class RelayCollab {
 	readonly registry: MemberRegistry;
 
 	constructor(
-		dataDir: string,
+		/** The data directory, or shared storage (PostgreSQL). */
+		where: RegistryStorage,
 		private readonly rooms: RoomRegistry
 	) {
-		this.registry = new MemberRegistry(dataDir);
+		this.registry = new MemberRegistry(where);
 	}
 
 	/** The guard handed to every connection. */

@@ -3,6 +3,7 @@ import type { RelayConfig } from '../config';
 import type { RelayLogger } from '../logger';
 import { Room } from './room';
 import type { RoomStore } from './store';
+import type { RoomPeers } from '../scale/redis-fanout';
 
 export class RoomRegistry {
 	private readonly open = new Map<string, { room: Room; holds: number }>();
@@ -12,7 +13,9 @@ export class RoomRegistry {
 	constructor(
 		private readonly store: RoomStore,
 		private readonly config: RelayConfig,
-		private readonly logger: RelayLogger
+		private readonly logger: RelayLogger,
+		/** Other relay instances (Redis), when there are any. */
+		private readonly peers?: RoomPeers
 	) {}
 
 	get size(): number {
@@ -34,7 +37,14 @@ export class RoomRegistry {
 			entry.holds++;
 			return entry.room;
 		}
-		const room = new Room(name, this.store, this.config, this.logger, this.closing.get(name));
+		const room = new Room(
+			name,
+			this.store,
+			this.config,
+			this.logger,
+			this.closing.get(name),
+			this.peers
+		);
 		this.open.set(name, { room, holds: 1 });
 		this.perWorkspace.set(workspace, (this.perWorkspace.get(workspace) ?? 0) + 1);
 		return room;

@@ -12,6 +12,9 @@
  * - Durability: the same updates are queued, merged for at most `persistBatchMs` (batches grow
  *   while a write is in flight) and appended to the store; only THEN does each sender get its
  *   own updates back (the echo that acknowledges them). So every acknowledged update is durable.
+ * - Other relay instances (optional `peers`, Redis): each stored batch is published after its
+ *   write, so peers only ever see durable updates; what peers publish is fanned out here but not
+ *   stored again (the sender's instance did). Awareness changes of local members go out too.
  */
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
@@ -29,9 +32,12 @@ import {
 } from './fanout';
 import { decodeAwarenessEntries, encodeAwarenessEntries } from './presence';
 import type { RoomStore } from './store';
+import type { RoomPeers } from '../scale/redis-fanout';
 
 /** Origin of transactions that replay stored state (never written back). */
 const FROM_STORAGE = Symbol('storage');
+/** Origin of updates and awareness from other relay instances: fanned out, not stored again. */
+const FROM_PEER = Symbol('peer');
 
 /** What a room needs from a connection. */
 export interface RoomMember {
@@ -78,6 +84,9 @@ export class Room {
 	private storedSinceCompaction = 0;
 	private failure: Error | null = null;
 	private destroyed = false;
+	/** Awareness client ids whose state came from another instance (never owned here). */
+	private readonly peerPresence = new Set<number>();
+	private leavePeers: (() => void) | null = null;
 
 	constructor(
 		readonly name: string,
@@ -85,7 +94,8 @@ export class Room {
 		private readonly config: RelayConfig,
 		private readonly logger: RelayLogger,
 		/** Resolves when a previous incarnation of this room finished closing. */
-		previousClose: Promise<void> = Promise.resolve()
+		previousClose: Promise<void> = Promise.resolve(),
+		private readonly peers?: RoomPeers
 	) {
 		this.awareness.setLocalState(null);
 		this.doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -93,10 +103,12 @@ export class Room {
 			const entry: OriginUpdate = { update, origin };
 			this.outbox.push(entry);
 			this.scheduleFanout();
-			this.enqueue(entry);
+			if (origin !== FROM_PEER) this.enqueue(entry);
 		});
 		this.awareness.on('update', this.onAwarenessUpdate);
 		this.ready = previousClose.then(async () => {
+			// Subscribed before loading: whatever peers store meanwhile arrives (twice is harmless).
+			if (this.peers) await this.joinPeers(this.peers);
 			const stored = await this.store.load(this.name);
 			Y.applyUpdate(this.doc, stored, FROM_STORAGE);
 		});
@@ -104,18 +116,69 @@ export class Room {
 		this.ready.catch(() => {});
 	}
 
-	private onAwarenessUpdate = ({
-		added,
-		updated,
-		removed
-	}: {
-		added: number[];
-		updated: number[];
-		removed: number[];
-	}): void => {
+	private async joinPeers(peers: RoomPeers): Promise<void> {
+		const joined = peers.join(this.name, {
+			update: (update) => {
+				if (this.destroyed) return;
+				try {
+					Y.applyUpdate(this.doc, update, FROM_PEER);
+				} catch (e) {
+					this.logger.warn('dropped a malformed update from a peer', {
+						room: this.name,
+						error: String(e)
+					});
+				}
+			},
+			awareness: (update) => {
+				if (this.destroyed) return;
+				try {
+					awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_PEER);
+				} catch {
+					// A malformed presence message only loses that presence.
+				}
+			},
+			resync: () => {
+				if (this.destroyed) return;
+				this.store.load(this.name).then(
+					(stored) => {
+						if (!this.destroyed) Y.applyUpdate(this.doc, stored, FROM_PEER);
+					},
+					(e: unknown) =>
+						this.logger.warn('catch-up from storage failed', { room: this.name, error: String(e) })
+				);
+			}
+		});
+		this.leavePeers = joined.leave;
+		await joined.ready;
+	}
+
+	private onAwarenessUpdate = (
+		{
+			added,
+			updated,
+			removed
+		}: {
+			added: number[];
+			updated: number[];
+			removed: number[];
+		},
+		origin: unknown
+	): void => {
 		for (const id of added) this.awarenessChanged.add(id);
 		for (const id of updated) this.awarenessChanged.add(id);
 		for (const id of removed) this.awarenessChanged.add(id);
+		if (origin === FROM_PEER) {
+			for (const id of added) this.peerPresence.add(id);
+			for (const id of removed) this.peerPresence.delete(id);
+		} else if (this.peers && !this.destroyed) {
+			const ids = [...added, ...updated, ...removed];
+			if (ids.length > 0)
+				this.peers.publish(
+					this.name,
+					'awareness',
+					awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)
+				);
+		}
 		this.scheduleFanout();
 	};
 
@@ -141,7 +204,7 @@ export class Room {
 		const owned = this.members.get(member);
 		if (!owned) return entries.length;
 		const kept = entries.filter((e) => {
-			if (e.clientID === this.awareness.clientID) return false;
+			if (e.clientID === this.awareness.clientID || this.peerPresence.has(e.clientID)) return false;
 			const owner = this.presenceOwners.get(e.clientID);
 			if (owner === member) return true;
 			if (
@@ -289,12 +352,14 @@ export class Room {
 			const upTo = this.enqueued;
 			this.pending = [];
 			this.pendingBytes = 0;
+			const merged = mergeAll(batch.map((e) => e.update));
 			try {
-				await this.store.append(this.name, mergeAll(batch.map((e) => e.update)));
+				await this.store.append(this.name, merged);
 			} catch (e) {
 				this.fail(e);
 				return;
 			}
+			this.peers?.publish(this.name, 'update', merged);
 			this.written = upTo;
 			this.acknowledge(batch);
 			const settled = this.waiters.filter((w) => w.seq <= upTo);
@@ -367,6 +432,7 @@ export class Room {
 		while (this.writing !== null) await this.writing;
 		if (this.storedSinceCompaction > 0 && !this.failure) await this.compact();
 		this.destroyed = true;
+		this.leavePeers?.();
 		this.cancelFanout();
 		this.awareness.destroy();
 		this.doc.destroy();
