@@ -163,7 +163,11 @@ describe('evaluation in the browser', () => {
 			.toBe('completed');
 		expect(await page.getByTestId('run-done').textContent()).toBe('40 / 40');
 		expect(await page.getByTestId('run-completed').textContent()).toBe('✓ 40 completed');
-		expect(await page.getByTestId('run-cost').textContent()).toMatch(/^\$0\.0\d*[1-9]\d* so far$/);
+		// Once done, the cost is a total and no ETA is left behind.
+		expect(await page.getByTestId('run-cost').textContent()).toMatch(
+			/^\$0\.0\d*[1-9]\d* in total$/
+		);
+		expect(await page.getByTestId('run-eta').count()).toBe(0);
 		expect(await page.getByTestId('run-tokens').textContent()).toMatch(/[1-9][\d,]* tokens/);
 		await screenshot(page, 'eval-run');
 

@@ -93,7 +93,8 @@ describe('version control in the browser', () => {
 		const complete = page.getByRole('button', { name: 'Complete merge' });
 		expect(await complete.isDisabled()).toBe(true);
 		await conflict.getByRole('radio', { name: 'Edit by hand' }).click();
-		await page.getByLabel('Resolved text for conflict 1').fill('Line two from both\n');
+		// The box holds the hunk's lines without its final line break: replacing all keeps Line three apart.
+		await page.getByLabel('Resolved text for conflict 1').fill('Line two from both');
 		await page.getByLabel('Keep theirs for modelConfig.temperature').check();
 		await expect
 			.poll(() => page.getByTestId('merge-preview').textContent())

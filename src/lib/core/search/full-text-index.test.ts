@@ -310,6 +310,33 @@ describe('FullTextIndex', () => {
 		]);
 	});
 
+	it('marks the matched words in the description and in the tags that matched', () => {
+		const index = new FullTextIndex();
+		index.rebuild(
+			[
+				prompt('a', {
+					name: 'weekly-report',
+					description: 'Turns invoices into a digest',
+					content: 'Write it.',
+					tags: ['finance', 'invoices-2024', 'ops']
+				})
+			],
+			[]
+		);
+		const [hit] = index.search('invoices');
+		expect(hit.descriptionSegments).toEqual([
+			{ text: 'Turns ', match: false },
+			{ text: 'invoices', match: true },
+			{ text: ' into a digest', match: false }
+		]);
+		expect(hit.tagSegments?.map((t) => t.tag)).toEqual(['invoices-2024']);
+		expect(hit.tagSegments?.[0].segments[0]).toEqual({ text: 'invoices', match: true });
+		// A match in the content only marks neither.
+		const [other] = index.search('write');
+		expect(other.descriptionSegments).toBeUndefined();
+		expect(other.tagSegments).toBeUndefined();
+	});
+
 	it('searches text indexed in the background, including prompts edited meanwhile', async () => {
 		const prompts = Array.from({ length: 40 }, (_, i) =>
 			prompt(`p${i}`, { name: `n${i}`, description: '', content: 'alpha', tags: [] })

@@ -36,6 +36,10 @@ export interface SearchHit {
 	nameSegments: HighlightSegment[];
 	/** A short excerpt of the content around the first match. */
 	snippet: HighlightSegment[];
+	/** The description with the query's words marked (when the description matched). */
+	descriptionSegments?: HighlightSegment[];
+	/** Tags that matched the query, with the matched words marked. */
+	tagSegments?: { tag: string; segments: HighlightSegment[] }[];
 }
 
 interface FilterFacts {
@@ -173,7 +177,17 @@ export class FullTextIndex {
 				score,
 				fields: FIELDS.filter((_, i) => fields & (1 << i)),
 				nameSegments: highlightWith(f.name, pattern),
-				snippet: snippetWith(f.content, pattern)
+				snippet: snippetWith(f.content, pattern),
+				...(fields & (1 << 1)
+					? { descriptionSegments: highlightWith(f.description, pattern) }
+					: {}),
+				...(fields & (1 << 2)
+					? {
+							tagSegments: f.tags
+								.map((tag) => ({ tag, segments: highlightWith(tag, pattern) }))
+								.filter((t) => t.segments.some((s) => s.match))
+						}
+					: {})
 			};
 		});
 	}

@@ -68,6 +68,21 @@ function options(
 }
 
 describe('runEval', () => {
+	it('counts calls to models without a price apart, so the total is known to be incomplete', async () => {
+		const priced = fakeModel().call;
+		const call: ModelCall = async (req) => {
+			const r = await priced(req);
+			return req.provider === 'local' ? { ...r, costUsd: null } : r;
+		};
+		const models = [
+			{ provider: 'openai', model: 'gpt' },
+			{ provider: 'local', model: 'llama' }
+		];
+		const { run } = await runEval(options({ cases: plan(3, ['v1'], models), callModel: call }));
+		expect(run.progress.unpricedCalls).toBe(3);
+		expect(run.progress.costUsd).toBeCloseTo(0.003, 10);
+	});
+
 	it('keeps exactly `concurrency` calls in flight and records every field of a result', async () => {
 		const { call, stats } = fakeModel();
 		const store = new MemoryRunStore();

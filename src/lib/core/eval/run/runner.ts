@@ -79,6 +79,7 @@ export function emptyProgress(total: number): RunProgress {
 		tokensIn: 0,
 		tokensOut: 0,
 		costUsd: 0,
+		unpricedCalls: 0,
 		etaMs: null
 	};
 }
@@ -367,5 +368,6 @@ function addSpend(p: RunProgress, r: EvalResult): void {
 	p.tokensIn += r.tokensIn;
 	p.tokensOut += r.tokensOut;
 	p.costUsd += r.costUsd ?? 0;
+	if (r.costUsd === null && !r.error) p.unpricedCalls = (p.unpricedCalls ?? 0) + 1;
 	addJudgeSpend(p, r);
 }

@@ -75,6 +75,11 @@ export interface RunProgress {
 	tokensIn: number;
 	tokensOut: number;
 	costUsd: number;
+	/**
+	 * Calls to models without a known price (their cost is not in `costUsd`, so the total is
+	 * unknown). Absent in runs saved before it was counted.
+	 */
+	unpricedCalls?: number;
 	/** Estimated time to finish, from this session's throughput; null before the first result. */
 	etaMs: number | null;
 }
