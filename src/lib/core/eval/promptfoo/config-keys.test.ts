@@ -79,6 +79,17 @@ describe('promptfoo config keys', () => {
 		).rejects.toThrow('tests[0].options.storeOutputAs: "not a name" is not a variable name');
 	});
 
+	it('reads file:// values in a provider config (response_format)', async () => {
+		const cfg = await parsePromptfooConfig(
+			'prompts: ["x"]\nproviders:\n  - id: openai:gpt-4o-mini\n    config: { temperature: 0, response_format: file://format.json }\n',
+			files({ 'format.json': '{"type":"json_object"}' })
+		);
+		expect(cfg.providers[0].params).toEqual({
+			temperature: 0,
+			response_format: { type: 'json_object' }
+		});
+	});
+
 	it('per-provider prompts select prompts by label or id; per-test providers are kept', async () => {
 		const cfg = await parsePromptfooConfig(
 			`prompts:\n  - { raw: "a {{q}}", label: short }\n  - { raw: "b {{q}}", label: long }\nproviders:\n  - { id: openai:gpt-4o-mini, prompts: [short] }\n  - openai:gpt-4o\ntests:\n  - vars: { q: x }\n    providers: [openai:gpt-4o]\n`,

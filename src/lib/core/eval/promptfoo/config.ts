@@ -125,7 +125,7 @@ export async function parsePromptfooConfig(
 	const ctx = new Context(options.readFile);
 	ctx.keys(data, TOP_KEYS, '');
 	const prompts = await parsePrompts(ctx, data.prompts);
-	const providers = parseProviders(ctx, data.providers);
+	const providers = await parseProviders(ctx, data.providers);
 	const rawDefault = isFileRef(data.defaultTest)
 		? await fileValue(ctx, data.defaultTest, 'defaultTest')
 		: data.defaultTest;

@@ -3,7 +3,7 @@
  * a provider we do not have is skipped with a warning while others remain.
  */
 import { parseProviderId } from '../provider-id';
-import { Context, fail, isObject } from './parse-util';
+import { Context, fail, fileValue, isFileRef, isObject } from './parse-util';
 
 export interface PromptfooProvider {
 	id: string;
@@ -51,14 +51,23 @@ function parseProvider(id: string, item: Record<string, unknown>, path: string):
 	return p;
 }
 
+/** `file://` values in a provider's config (`response_format: file://schema.json`) read. */
+async function readConfigFiles(ctx: Context, item: Record<string, unknown>, path: string) {
+	if (!isObject(item.config)) return item;
+	const config: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(item.config))
+		config[k] = isFileRef(v) ? await fileValue(ctx, v, `${path}.config.${k}`) : v;
+	return { ...item, config };
+}
+
 /** Parses `providers`; unknown provider ids become warnings unless none is left. */
-export function parseProviders(ctx: Context, value: unknown): PromptfooProvider[] {
+export async function parseProviders(ctx: Context, value: unknown): Promise<PromptfooProvider[]> {
 	if (value === undefined) throw fail('providers', 'the config has no providers');
 	const list = typeof value === 'string' ? [value] : value;
 	if (!Array.isArray(list)) throw fail('providers', 'expected a provider id or a list');
 	const out: PromptfooProvider[] = [];
 	const skipped: { path: string; message: string }[] = [];
-	list.forEach((item, i) => {
+	for (const [i, item] of list.entries()) {
 		const path = `providers[${i}]`;
 		let id: string;
 		let body: Record<string, unknown>;
@@ -79,13 +88,14 @@ export function parseProviders(ctx: Context, value: unknown): PromptfooProvider[
 				`${path}.${id}`
 			);
 		} else throw fail(path, 'a provider object needs an "id"');
+		body = await readConfigFiles(ctx, body, path);
 		try {
 			out.push(parseProvider(id, body, path));
 		} catch (e) {
 			if ((e as { path?: string }).path) throw e;
 			skipped.push({ path, message: (e as Error).message });
 		}
-	});
+	}
 	if (out.length === 0 && skipped.length > 0) throw fail(skipped[0].path, skipped[0].message);
 	for (const s of skipped) ctx.warn(`${s.path}: ${s.message}; skipped (other providers remain)`);
 	const labels = out.map((p) => p.label);
