@@ -79,7 +79,11 @@ const loads = () =>
 		.join(' ');
 
 /** Heap and build time of one index built alone in a fresh process (bench/full-text-heap.ts). */
-function alone(which: 'ours' | 'flexsearch'): { heapMb: number; buildMs: number } {
+function alone(which: 'ours' | 'flexsearch'): {
+	heapMb: number;
+	buildMs: number;
+	buildCpuMs: number;
+} {
 	const out = execFileSync(
 		process.execPath,
 		['--import', 'tsx', 'bench/full-text-heap.ts', which],
@@ -88,7 +92,11 @@ function alone(which: 'ours' | 'flexsearch'): { heapMb: number; buildMs: number 
 			stdio: ['ignore', 'pipe', 'inherit']
 		}
 	);
-	return JSON.parse(out.trim().split('\n').pop()!) as { heapMb: number; buildMs: number };
+	return JSON.parse(out.trim().split('\n').pop()!) as {
+		heapMb: number;
+		buildMs: number;
+		buildCpuMs: number;
+	};
 }
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -216,12 +224,14 @@ async function fullTextFigures(): Promise<Record<string, number>> {
 		'library.search_p95_cpu_ms_100k': round(p95.cpu),
 		'library.search_heap_mb_100k': round(ours.heapMb, 1),
 		'library.search_build_ms_100k': Math.round(ours.buildMs),
+		'library.search_build_cpu_ms_100k': Math.round(ours.buildCpuMs),
 		'library.search_update_p95_ms_100k': round(updateP95, 3),
 		'library.search_top10_overlap_10k': round(top10Overlap(), 3),
 		'peer.flexsearch_p95_ms_100k': round(flexP95.wall),
 		'peer.flexsearch_p95_cpu_ms_100k': round(flexP95.cpu),
 		'peer.flexsearch_heap_mb_100k': round(peer.heapMb, 1),
-		'peer.flexsearch_build_ms_100k': Math.round(peer.buildMs)
+		'peer.flexsearch_build_ms_100k': Math.round(peer.buildMs),
+		'peer.flexsearch_build_cpu_ms_100k': Math.round(peer.buildCpuMs)
 	};
 }
 

@@ -6,7 +6,7 @@
  * (and takes its words out of the document frequencies); dead slots are squeezed out of every list
  * once they are a quarter of the index, so an update costs about as much as tokenizing the prompt.
  */
-import { indexTerms } from './tokens';
+import { indexTerms, isAsciiWordChar, isPlainAscii } from './tokens';
 import { Vocabulary } from './vocabulary';
 
 export const FIELD_COUNT = 4;
@@ -195,11 +195,10 @@ export class InvertedIndex<T> {
 		const fields = this.#fieldsOf(this.#payload[slot]!);
 		let touched = 0;
 		for (let f = 0; f < FIELD_COUNT; f++) {
-			const words = indexTerms(fields[f] ?? '');
+			const text = fields[f] ?? '';
 			const shift = 8 * f;
 			let distinct = 0;
-			for (const word of words) {
-				const id = sign > 0 ? this.#intern(word) : this.#vocab.idOf(word)!;
+			const count = (id: number) => {
 				const packed = this.#scratch[id];
 				if (packed === 0) {
 					if (touched === this.#touched.length) {
@@ -211,6 +210,17 @@ export class InvertedIndex<T> {
 				const tf = (packed >>> shift) & 255;
 				if (tf === 0) distinct++;
 				if (tf < 255) this.#scratch[id] = packed + (1 << shift);
+			};
+			if (isPlainAscii(text)) {
+				// Words found in place: no substring or lowercase copy unless the word is new.
+				for (let i = 0; i < text.length;) {
+					while (i < text.length && !isAsciiWordChar(text.charCodeAt(i))) i++;
+					const start = i;
+					while (i < text.length && isAsciiWordChar(text.charCodeAt(i))) i++;
+					if (i > start) count(this.#termId(this.#vocab.internAscii(text, start, i)));
+				}
+			} else {
+				for (const word of indexTerms(text)) count(this.#termId(this.#vocab.intern(word)));
 			}
 			// The field's length for BM25: its distinct words (as MiniSearch, but case-insensitive).
 			if (sign > 0) this.#fieldLength[slot * FIELD_COUNT + f] = distinct;
@@ -227,8 +237,8 @@ export class InvertedIndex<T> {
 		return touched;
 	}
 
-	#intern(term: string): number {
-		const id = this.#vocab.intern(term);
+	/** Makes room for a word id the vocabulary may just have added. */
+	#termId(id: number): number {
 		if (id === this.#postSlots.length) {
 			this.#postSlots.push(EMPTY_SLOTS);
 			this.#postCounts.push(EMPTY_COUNTS);

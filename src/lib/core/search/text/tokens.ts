@@ -13,6 +13,16 @@ export function tokenize(text: string): string[] {
 
 const NON_ASCII = /[^\t-~]/;
 
+/** Whether `text` is printable ASCII, tabs and line breaks only (its words are [A-Za-z0-9]+). */
+export function isPlainAscii(text: string): boolean {
+	return !NON_ASCII.test(text);
+}
+
+/** Whether the character code is an ASCII letter or digit. */
+export function isAsciiWordChar(c: number): boolean {
+	return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
 /**
  * The words of `text` in indexed form. ASCII text is lowercased whole before splitting (one
  * string instead of one per word); elsewhere lowercasing could move a word boundary (the Kelvin

@@ -13,6 +13,9 @@ export class Vocabulary {
 	/** Ids by word length, and each word's letters hashed into 32 bits (for `near`). */
 	#byLength: number[][] = [];
 	#letters = new Uint32Array(1024);
+	/** Open-addressing table of ids + 1 by word hash, so text can be looked up without slicing it. */
+	#table = new Int32Array(1 << 12);
+	#hashes = new Int32Array(1024);
 	#row = new Int32Array(64);
 
 	get size(): number {
@@ -43,8 +46,49 @@ export class Vocabulary {
 				this.#letters = grown;
 			}
 			this.#letters[id] = letterBits(term);
+			if (id === this.#hashes.length) {
+				const grown = new Int32Array(id * 2);
+				grown.set(this.#hashes);
+				this.#hashes = grown;
+			}
+			this.#hashes[id] = hashOf(term);
+			if ((id + 1) * 2 > this.#table.length) this.#rehash(this.#table.length * 2);
+			else this.#place(id);
 		}
 		return id;
+	}
+
+	/**
+	 * The id of the word `text[start, end)` lowercased, adding it if new; for ASCII letters and
+	 * digits only (other text goes through `intern`).
+	 */
+	internAscii(text: string, start: number, end: number): number {
+		let h = FNV_OFFSET;
+		for (let i = start; i < end; i++) {
+			let c = text.charCodeAt(i);
+			if (c >= 65 && c <= 90) c += 32;
+			h = Math.imul(h ^ c, FNV_PRIME);
+		}
+		const table = this.#table;
+		const mask = table.length - 1;
+		for (let at = h & mask; table[at] !== 0; at = (at + 1) & mask) {
+			const id = table[at] - 1;
+			if (this.#hashes[id] === h && sameWord(this.#terms[id], text, start, end)) return id;
+		}
+		return this.intern(text.slice(start, end).toLowerCase());
+	}
+
+	#place(id: number): void {
+		const table = this.#table;
+		const mask = table.length - 1;
+		let at = this.#hashes[id] & mask;
+		while (table[at] !== 0) at = (at + 1) & mask;
+		table[at] = id + 1;
+	}
+
+	#rehash(size: number): void {
+		this.#table = new Int32Array(size);
+		for (let id = 0; id < this.#terms.length; id++) this.#place(id);
 	}
 
 	/** Merges the recent words into the sorted list (call after a bulk load). */
@@ -104,6 +148,26 @@ export class Vocabulary {
 		}
 		return out;
 	}
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+
+function hashOf(term: string): number {
+	let h = FNV_OFFSET;
+	for (let i = 0; i < term.length; i++) h = Math.imul(h ^ term.charCodeAt(i), FNV_PRIME);
+	return h;
+}
+
+/** Whether `term` (lowercase) is `text[start, end)` with ASCII capitals lowered. */
+function sameWord(term: string, text: string, start: number, end: number): boolean {
+	if (term.length !== end - start) return false;
+	for (let i = 0; i < term.length; i++) {
+		let c = text.charCodeAt(start + i);
+		if (c >= 65 && c <= 90) c += 32;
+		if (c !== term.charCodeAt(i)) return false;
+	}
+	return true;
 }
 
 function letterBits(word: string): number {
