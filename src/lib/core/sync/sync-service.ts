@@ -92,6 +92,23 @@ export class SyncService {
 	}
 
 	/**
+	 * The first status that is not `syncing` (in sync, offline or an error), or the status after
+	 * `ms`: what a message about a connection just made may claim (the sidebar shows the same).
+	 */
+	settledStatus(ms = 10_000): Promise<SyncStatus> {
+		return new Promise((resolve) => {
+			let off = () => {};
+			const timer = setTimeout(() => (off(), resolve(this.#status)), ms);
+			off = this.onStatus((s) => {
+				if (s.state === 'syncing') return;
+				clearTimeout(timer);
+				queueMicrotask(() => off());
+				resolve(s);
+			});
+		});
+	}
+
+	/**
 	 * Subscribes to replacements of the workspace's documents (connect, disconnect, reset from the
 	 * relay): a live binding from before is then dead, and an open editor must bind again.
 	 */
