@@ -68,6 +68,8 @@ export interface LiveDoc {
 }
 
 const b64 = bytesToBase64;
+/** The state of a document with nothing in it. */
+const EMPTY_DOC_UPDATE = Y.encodeStateAsUpdate(new Y.Doc({ guid: 'empty' }));
 const unb64 = base64ToBytes;
 
 /**
@@ -258,7 +260,7 @@ export class RelayLink {
 	 */
 	async fetchSnapshot(): Promise<RelaySnapshot> {
 		const [index] = await this.#fetchFull([INDEX_DOC_ID]);
-		const probe = new Y.Doc();
+		const probe = new Y.Doc({ guid: INDEX_DOC_ID });
 		Y.applyUpdate(probe, index);
 		const ids = new Set([
 			...probe.getMap('prompts').keys(),
@@ -282,7 +284,7 @@ export class RelayLink {
 		const byDoc = new Map(json.docs.map((d) => [d.doc, d.update]));
 		return docIds.map((id) => {
 			const u = byDoc.get(id);
-			return u ? unb64(u) : Y.encodeStateAsUpdate(new Y.Doc());
+			return u ? unb64(u) : EMPTY_DOC_UPDATE.slice();
 		});
 	}
 
