@@ -72,6 +72,15 @@ export function addBatchRoute(router: Router, ctx: BatchContext): void {
 			ctx.config.maxIdLength
 		);
 		const out: Array<{ doc: string; update: string }> = [];
+		// Documents nobody has open are read from storage together (a new device asks for hundreds).
+		const closed = entries
+			.map((e) => `${workspace}/${e.doc}`)
+			.filter((name) => !ctx.rooms.get(name));
+		const stored = new Map<string, Uint8Array>();
+		if (closed.length > 1 && ctx.store.loadMany) {
+			const updates = await ctx.store.loadMany(closed);
+			closed.forEach((name, i) => stored.set(name, updates[i]));
+		}
 		for (const { doc, sv } of entries) {
 			const name = `${workspace}/${doc}`;
 			const room = ctx.rooms.get(name);
@@ -84,8 +93,8 @@ export function addBatchRoute(router: Router, ctx: BatchContext): void {
 					});
 					update = Y.encodeStateAsUpdate(room.doc, sv);
 				} else {
-					const stored = await ctx.store.load(name);
-					update = sv ? Y.diffUpdate(stored, sv) : stored;
+					const state = stored.get(name) ?? (await ctx.store.load(name));
+					update = sv ? Y.diffUpdate(state, sv) : state;
 				}
 			} catch (e) {
 				if (e instanceof HttpError || (e instanceof Error && /LevelDB/.test(e.message))) throw e;
