@@ -4,12 +4,12 @@
  * or `… flexsearch`; prints `{"heapMb":…,"buildMs":…,"buildCpuMs":…}` (CPU time of the process,
  * collector threads included).
  */
-import FlexSearch from 'flexsearch';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { generateLibrary } from '../src/lib/core/io/sample-library';
 import { FullTextIndex } from '../src/lib/core/search/full-text-index';
-import { promptText, type Folder, type Prompt } from '../src/lib/core/model/prompt';
+import type { Folder, Prompt } from '../src/lib/core/model/prompt';
+import { buildFlexSearch, peerDocs } from './full-text-peer';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -29,14 +29,7 @@ const which = process.argv[2];
 const file = generateLibrary({ prompts: 100_000, seed: 42 });
 const prompts = (file.prompts as Prompt[]).filter((p) => p.deletedAt === null);
 // What each index is given; the texts themselves exist before either is built.
-const docs = prompts.map((p) => ({
-	id: p.id,
-	name: p.name,
-	description: p.description,
-	tags: p.tags.join(' '),
-	tagList: p.tags,
-	content: promptText(p)
-}));
+const docs = peerDocs(prompts);
 const before = heap();
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
@@ -46,11 +39,7 @@ if (which === 'ours') {
 	index.rebuild(prompts, file.folders as Folder[]);
 	keep = index;
 } else if (which === 'flexsearch') {
-	const flex = new FlexSearch.Document({
-		document: { id: 'id', index: ['name', 'description', 'tags', 'content'], tag: 'tagList' }
-	});
-	for (const d of docs) flex.add(d);
-	keep = flex;
+	keep = buildFlexSearch(docs);
 } else throw new Error('usage: full-text-heap.ts ours|flexsearch');
 const buildMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);

@@ -16,7 +16,6 @@ import { gzipSync } from 'node:zlib';
 import { execFileSync, execSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import MiniSearch from 'minisearch';
-import FlexSearch from 'flexsearch';
 import { openAppCore } from '../src/lib/core/app-core';
 import { generateLibrary } from '../src/lib/core/io/sample-library';
 import { serializeLibrary } from '../src/lib/core/io/library-file';
@@ -24,6 +23,7 @@ import { FullTextIndex } from '../src/lib/core/search/full-text-index';
 import { tokenize } from '../src/lib/core/search/text/tokens';
 import { promptText, type Folder, type Prompt } from '../src/lib/core/model/prompt';
 import { percentile } from './stats';
+import { buildFlexSearch, peerDocs } from './full-text-peer';
 
 const QUERIES = [
 	'summarize',
@@ -181,14 +181,7 @@ async function fullTextFigures(): Promise<Record<string, number>> {
 	const file = generateLibrary({ prompts: 100_000, seed: 42 });
 	const prompts = (file.prompts as Prompt[]).filter((p) => p.deletedAt === null);
 	const tags = [...new Set(prompts.flatMap((p) => p.tags))];
-	const docs = prompts.map((p) => ({
-		id: p.id,
-		name: p.name,
-		description: p.description,
-		tags: p.tags.join(' '),
-		tagList: p.tags,
-		content: promptText(p)
-	}));
+	const docs = peerDocs(prompts);
 
 	const index = new FullTextIndex();
 	index.rebuild(prompts, file.folders as Folder[]);
@@ -208,10 +201,7 @@ async function fullTextFigures(): Promise<Record<string, number>> {
 	}
 	const updateP95 = percentile(updates, 95);
 
-	const flex = new FlexSearch.Document({
-		document: { id: 'id', index: ['name', 'description', 'tags', 'content'], tag: 'tagList' }
-	});
-	for (const d of docs) flex.add(d);
+	const flex = buildFlexSearch(docs);
 	const flexP95 = queryTimes(
 		(q, tag) => flex.search(q, tag ? { limit: 50, tag: { tagList: tag } } : { limit: 50 }),
 		tags
