@@ -42,6 +42,10 @@ import { DexieAnalyticsSource } from './analytics/source.dexie';
 import { SemanticService, type SemanticServiceOptions } from './search/embeddings/semantic-service';
 import { SecurityService } from './security/scan/security-service';
 import { createWebScanner } from './security/scan/scan-worker.web';
+import { PluginService } from './plugins/plugin-service';
+import { DexiePluginRegistry } from './plugins/registry.dexie';
+import type { ModuleSessionFactory } from './sandbox/session';
+import { WorkerModuleSessions } from './sandbox/session.web';
 import { combineLabelGuards } from './security/scan/label-gate';
 import { guardRegistry } from './security/scan/guard';
 
@@ -81,6 +85,8 @@ export interface AppCore {
 	fewShot: FewShotService;
 	/** Datasets and evaluation runs (estimate, start, cancel, resume, review, scores per version). */
 	evals: EvalService;
+	/** Installed plugins (local-only): install, permissions, enable; scorers, lint rules, exporters. */
+	plugins: PluginService;
 	/** Tamper-evident audit log (hash chain signed with this device's key); fed by core events. */
 	audit: AuditLog;
 	/** Workspace, members and roles, reviews of protected labels, comments. */
@@ -117,6 +123,8 @@ export interface AppCoreOptions extends OpenDatabaseOptions {
 	evalRenderer?: () => Renderer;
 	/** Sandbox for `javascript` scorers; default: the WebAssembly sandbox in a Web Worker in browsers, none elsewhere. */
 	evalSandbox?: () => JsSandbox;
+	/** Sandbox for plugin modules; default: a Web Worker in browsers, none elsewhere. */
+	pluginSessions?: ModuleSessionFactory;
 }
 
 /** Opens the local database, builds the search index and keeps it current. */
@@ -214,6 +222,18 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		fewShotSets: () => fewShot.listOrEmpty(),
 		now: options.now
 	});
+	let pluginSessions = options.pluginSessions;
+	const plugins = new PluginService({
+		registry: new DexiePluginRegistry(db),
+		sessions: () => (pluginSessions ??= hasWorkers ? new WorkerModuleSessions() : undefined),
+		library: async () => ({
+			prompts: await library.listPrompts(),
+			folders: await library.listFolders()
+		}),
+		now: options.now
+	});
+	// Enabled plugins' scorers are registered before evaluations are opened.
+	void plugins.active();
 	// The actor is the relay user in a shared workspace, else the author setting.
 	let actor = () => options.author?.().trim() || 'anonymous';
 	const audit = new AuditLog({
@@ -291,6 +311,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		security,
 		fewShot,
 		evals,
+		plugins,
 		audit,
 		collab,
 		api: new ApiAccessService({ context: () => collab.context(), fetch: options.sync?.fetch }),
@@ -306,6 +327,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 			stopAuditFollow();
 			stopPolicyFollow();
 			await Promise.allSettled([sync.close(), evals.dispose()]);
+			plugins.dispose();
 			db.close();
 		}
 	};

@@ -508,3 +508,22 @@ function readString(
 		release(fn);
 	}
 }
+
+/** A request from the page to the plugin worker (`session.web.ts` ⇄ `session-worker.web.ts`). */
+export type SessionWorkerRequest =
+	| { id: number; op: 'open'; session: number; options: ModuleSessionOptions }
+	| {
+			id: number;
+			op: 'call';
+			session: number;
+			path: readonly string[];
+			inputJson: string;
+			timeoutMs: number;
+	  }
+	| { id: number; op: 'isFunction'; session: number; path: readonly string[] }
+	| { id: number; op: 'dispose'; session: number };
+
+/** The worker's answer: JSON text for `call`, a boolean for `isFunction`, null otherwise. */
+export type SessionWorkerResponse =
+	| { id: number; ok: true; value: string | boolean | null }
+	| { id: number; ok: false; failure: SandboxFailure };
