@@ -73,10 +73,18 @@ const arbPrompt = (i: number) =>
 			tags: fc.subarray(TAGS),
 			folderId: fc.constantFrom(null, 'root', 'child', 'other'),
 			author: fc.constantFrom('ann', 'bob'),
+			model: fc.constantFrom('gpt', 'claude'),
+			projectId: fc.constantFrom(null, 'alpha'),
 			updatedAt: fc.integer({ min: 1, max: 5 })
 		})
 		.map((r) =>
-			prompt(`p${i}`, r, { folderId: r.folderId, author: r.author, updatedAt: r.updatedAt })
+			prompt(`p${i}`, r, {
+				folderId: r.folderId,
+				author: r.author,
+				projectId: r.projectId,
+				modelConfig: { model: r.model, params: {} },
+				updatedAt: r.updatedAt
+			})
 		);
 
 const arbLibrary = fc
@@ -104,7 +112,9 @@ const arbFilters: fc.Arbitrary<SearchFilters> = fc.record(
 	{
 		tag: fc.constantFrom(...TAGS),
 		folderId: fc.constantFrom('root', 'child'),
-		author: fc.constantFrom('ann', 'bob')
+		author: fc.constantFrom('ann', 'bob'),
+		model: fc.constantFrom('gpt', 'claude'),
+		projectId: fc.constantFrom('alpha')
 	},
 	{ requiredKeys: [] }
 );
@@ -142,6 +152,8 @@ function referenceSearch(prompts: Prompt[], query: string, filters: SearchFilter
 	const passes = (p: Prompt) =>
 		(!filters.tag || p.tags.includes(filters.tag)) &&
 		(!filters.author || p.author === filters.author) &&
+		(!filters.model || p.modelConfig.model === filters.model) &&
+		(!filters.projectId || p.projectId === filters.projectId) &&
 		(!filters.folderId || inFolder(p.folderId));
 	const run = (fuzzy: boolean) => {
 		const out = new Map<string, { words: Set<string>; fields: Set<string> }>();
