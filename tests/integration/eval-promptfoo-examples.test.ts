@@ -35,6 +35,16 @@ function example(name: string) {
 }
 
 describe('promptfoo example configs', () => {
+	it('getting-started: every answer fails its translation check; env supplies the API key', async () => {
+		const res = await example('getting-started');
+		expect(res.stdout).toMatch(/0 passed, 8 failed \(0 errors\) of 8/);
+		expect(res.code).toBe(1);
+		expect(chatCalls()).toHaveLength(8);
+		expect(chatCalls().every((r) => r.headers.authorization === 'Bearer key-from-config')).toBe(
+			true
+		);
+	});
+
 	it('json-output: a transform parses the answer once; an assertion transform narrows it', async () => {
 		const res = await example('json-output');
 		expect(res.stderr).not.toMatch(/warning/);

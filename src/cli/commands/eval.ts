@@ -255,7 +255,7 @@ export const evalCommand: CliCommand = {
 			const policy = await loadCliPolicy(io, values);
 			const timeoutMs = timeoutSec ? timeoutSec * 1000 : config.evaluateOptions.timeoutMs;
 			callModel = withDelay(
-				buildModelCall(config, io.env, timeoutMs || undefined, (p) =>
+				buildModelCall(config, { ...io.env, ...config.env }, timeoutMs || undefined, (p) =>
 					guardForCli(p, policy, io, (r) => tally.add(r))
 				),
 				config.evaluateOptions.delay ?? 0

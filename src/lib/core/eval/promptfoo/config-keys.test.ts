@@ -160,6 +160,15 @@ describe('promptfoo config keys', () => {
 		]);
 	});
 
+	it('env is kept as text for the run', async () => {
+		const cfg = await parsePromptfooConfig(
+			`${HEAD}env: { OPENAI_BASE_URL: "http://127.0.0.1:1/v1", RETRIES: 2 }\n`,
+			files({})
+		);
+		expect(cfg.env).toEqual({ OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', RETRIES: '2' });
+		expect(cfg.warnings).toEqual([]);
+	});
+
 	it('evaluateOptions are checked and kept', async () => {
 		const cfg = await parsePromptfooConfig(
 			`${HEAD}evaluateOptions: { maxConcurrency: 2, delay: 100, repeat: 3, cache: false, timeoutMs: 5000, showProgressBar: false }\n`,

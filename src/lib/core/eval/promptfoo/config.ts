@@ -43,6 +43,8 @@ export interface PromptfooConfig {
 	defaultTest: PromptfooTest;
 	evaluateOptions: PromptfooEvaluateOptions;
 	outputPath?: string;
+	/** `env`: variables (API keys, base URLs) that take precedence over the environment's. */
+	env: Record<string, string>;
 	/** Keys ignored and providers skipped, one sentence each. */
 	warnings: string[];
 }
@@ -61,6 +63,7 @@ const TOP_KEYS = [
 	'scenarios',
 	'evaluateOptions',
 	'outputPath',
+	'env',
 	'tags',
 	'sharing',
 	'writeLatestResults',
@@ -95,6 +98,18 @@ function parseEvaluateOptions(ctx: Context, value: unknown): PromptfooEvaluateOp
 		out.cache = value.cache;
 	}
 	return out;
+}
+
+function parseEnv(value: unknown): Record<string, string> {
+	if (value === undefined) return {};
+	if (!isObject(value)) throw fail('env', 'expected a map of variable names to values');
+	const env: Record<string, string> = {};
+	for (const [k, v] of Object.entries(value)) {
+		if (typeof v === 'object' && v !== null)
+			throw fail(`env.${k}`, 'expected text, a number or true/false');
+		env[k] = String(v);
+	}
+	return env;
 }
 
 /**
@@ -159,6 +174,7 @@ export async function parsePromptfooConfig(
 		tests,
 		defaultTest,
 		evaluateOptions,
+		env: parseEnv(data.env),
 		warnings: ctx.warnings
 	};
 	if (typeof data.description === 'string') config.description = data.description;

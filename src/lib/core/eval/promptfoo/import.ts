@@ -195,6 +195,10 @@ function runOnlyWarnings(cfg: PromptfooConfig): string[] {
 	per('the providers filter', (t) => t.providers);
 	if (cfg.providers.some((p) => p.prompts))
 		out.push('the prompts filter of providers was not imported: every model runs every prompt');
+	if (Object.keys(cfg.env).length)
+		out.push(
+			`env (${Object.keys(cfg.env).join(', ')}) was not imported: set keys and base URLs in Settings → Providers`
+		);
 	const eo = Object.keys(cfg.evaluateOptions);
 	if (eo.length)
 		out.push(`evaluateOptions (${eo.join(', ')}) apply to promptloom eval, not to the app's runs`);

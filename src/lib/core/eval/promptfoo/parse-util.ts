@@ -26,8 +26,7 @@ const RESULT_CHANGING = new Set([
 	'assertScoringFunction',
 	'transformVars',
 	'provider',
-	'redteam',
-	'env'
+	'redteam'
 ]);
 
 /** Parsing state: the file reader, unsupported keys (refused) and warnings (kept going). */
