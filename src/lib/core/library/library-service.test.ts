@@ -57,7 +57,9 @@ describe('prompts', () => {
 		expect(copy.name).toBe('beta-copy');
 		expect(copy.tags).toEqual(['x']);
 		expect(await core.library.undo()).toBe('Duplicate beta');
-		await expect(core.library.getPrompt(copy.id)).rejects.toThrow(/No prompt/);
+		await expect(core.library.getPrompt(copy.id)).rejects.toThrow(
+			/This prompt is not in the library \(id [0-9a-z]{8}\)/
+		);
 		expect(await core.library.undo()).toBe('Rename alpha to beta');
 		expect((await core.library.getPrompt(p.id)).name).toBe('alpha');
 	});

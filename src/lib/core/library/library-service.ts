@@ -99,7 +99,11 @@ export class LibraryService {
 
 	async getPrompt(id: string): Promise<Prompt> {
 		const p = await guardStorage('read the prompt', () => this.db.prompts.get(id));
-		if (!p) throw new PromptloomError('not_found', `No prompt with id ${id}`);
+		if (!p)
+			throw new PromptloomError(
+				'not_found',
+				`This prompt is not in the library (id ${id.slice(0, 8)}): it was deleted for good, or not synced here yet`
+			);
 		return p;
 	}
 

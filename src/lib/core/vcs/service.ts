@@ -260,7 +260,10 @@ export class VcsService {
 		const text = resolutions.text ?? {};
 		const meta = resolutions.metadata ?? {};
 		const missing = [
-			...state.textConflicts.filter((c) => text[c.id] === undefined).map((c) => c.id),
+			// Named as the merge view shows them: "conflict 2 (in message 1)", a metadata field path.
+			...state.textConflicts.flatMap((c, i) =>
+				text[c.id] === undefined ? [`conflict ${i + 1} (in ${c.location})`] : []
+			),
 			...state.metadata.conflicts.filter((c) => meta[c.path] === undefined).map((c) => c.path)
 		];
 		if (missing.length) {
