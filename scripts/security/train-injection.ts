@@ -1,7 +1,8 @@
 /**
  * Trains the learned injection score: logistic regression (Adam, L2) over the scanner's window
  * features (rule hits, obfuscation signals, hashed character n-grams and word pairs), on the
- * `train` split of bench/security/injection.jsonl only. Writes
+ * `train` split of bench/security/injection.jsonl plus the training-only texts of
+ * injection-train-extra.ts (never the held-out split). Writes
  * src/lib/core/security/scan/injection-model.json and prints train and held-out figures.
  * Run: npx tsx scripts/security/train-injection.ts
  */
@@ -18,6 +19,7 @@ import {
 import { INJECTION_RULE_IDS } from '../../src/lib/core/security/scan/injection-rules';
 import { documentFeatures } from '../../src/lib/core/security/scan/injection';
 import { mulberry32 } from '../../src/lib/core/util/prng';
+import { EXTRA_ATTACKS, EXTRA_CARRIERS, EXTRA_HARD_NEGATIVES } from './injection-train-extra';
 
 interface Row {
 	group: string;
@@ -30,7 +32,22 @@ const rows: Row[] = readFileSync('bench/security/injection.jsonl', 'utf8')
 	.split('\n')
 	.filter(Boolean)
 	.map((l) => JSON.parse(l));
-const train = rows.filter((r) => r.split === 'train');
+/** The extra texts as they arrive: plain, inside a carrier text, and (negatives) shouted. */
+function extraRows(): Row[] {
+	const out: Row[] = [];
+	const add = (texts: string[], label: 0 | 1, prefix: string) =>
+		texts.forEach((text, i) => {
+			const group = `${prefix}-${i}`;
+			const [pre, post] = EXTRA_CARRIERS[i % EXTRA_CARRIERS.length];
+			out.push({ group, text, label, split: 'train' });
+			out.push({ group, text: pre + text + post, label, split: 'train' });
+			if (label === 0) out.push({ group, text: text.toUpperCase(), label, split: 'train' });
+		});
+	add(EXTRA_ATTACKS, 1, 'extra-attack');
+	add(EXTRA_HARD_NEGATIVES, 0, 'extra-hard');
+	return out;
+}
+const train = [...rows.filter((r) => r.split === 'train'), ...extraRows()];
 const test = rows.filter((r) => r.split === 'test');
 
 const featuresOf = new Map<string, SparseVector[]>();
@@ -108,20 +125,74 @@ function asModel(
 	};
 }
 
-// Hyper-parameters by 5-fold cross-validation over groups of the training split (the held-out
-// split is not looked at until the end).
+// Hyper-parameters and the decision threshold by 5-fold cross-validation over groups of the
+// training split (the held-out split is not looked at until the end).
 const folds = 5;
 const foldOf = (g: string) => {
 	let h = 7;
 	for (let i = 0; i < g.length; i++) h = Math.imul(h ^ g.charCodeAt(i), 16777619);
 	return (h >>> 0) % folds;
 };
-let best = { f1: -1, epochs: 0, l2: 0 };
+/** Highest false-positive rate on negatives that a threshold may give in cross-validation. */
+const MAX_CV_FPR = 0.03;
+
+/** Out-of-fold scores of one text: its best window with a rule hit, and without one. */
+interface Scored {
+	pRule: number;
+	pPattern: number;
+	y: number;
+}
+
+/** Feature indices that mean "a rule matched in this window" (as the scanner counts hits). */
+const HIT_FEATURES = new Set([
+	...INJECTION_RULE_IDS.map((_, i) => i),
+	...(['LEET_HIT', 'DECODED_HIT', 'QUOTED_HIT'] as const).map(
+		(m) => INJECTION_RULE_IDS.length + META_FEATURES.indexOf(m)
+	)
+]);
+
+function scoreText(model: InjectionModel, r: Row): Scored {
+	let pRule = 0;
+	let pPattern = 0;
+	for (const x of windowsOf(r.text)) {
+		const p = predict(model, x);
+		if ([...x.keys()].some((k) => HIT_FEATURES.has(k))) pRule = Math.max(pRule, p);
+		else pPattern = Math.max(pPattern, p);
+	}
+	return { pRule, pPattern, y: r.label };
+}
+
+/**
+ * The thresholds with the best F1 among those whose false-positive rate stays within the cap:
+ * one for windows where a rule matched, a stricter-or-equal one for the learned score alone.
+ */
+function pickThresholds(scored: Scored[]): { threshold: number; pattern: number; f1: number } {
+	let best = { threshold: 0.5, pattern: 0.5, f1: -1 };
+	for (let t = 0.3; t <= 0.951; t += 0.025) {
+		for (let u = t; u <= 0.991; u += 0.025) {
+			let tp = 0;
+			let fp = 0;
+			let fn = 0;
+			let tn = 0;
+			for (const { pRule, pPattern, y } of scored) {
+				const flagged = pRule >= t || pPattern >= u;
+				if (flagged && y) tp++;
+				else if (flagged) fp++;
+				else if (y) fn++;
+				else tn++;
+			}
+			const f1 = (2 * tp) / (2 * tp + fp + fn);
+			if (fp / (fp + tn) <= MAX_CV_FPR && f1 > best.f1 + 1e-9)
+				best = { threshold: Math.round(t * 1000) / 1000, pattern: Math.round(u * 1000) / 1000, f1 };
+		}
+	}
+	return best;
+}
+
+let best = { f1: -1, epochs: 0, l2: 0, threshold: 0.5, pattern: 0.5 };
 for (const epochs of [10, 30]) {
 	for (const l2 of [1e-4, 1e-3, 1e-2]) {
-		let tp = 0;
-		let fp = 0;
-		let fn = 0;
+		const scored: Scored[] = [];
 		for (let k = 0; k < folds; k++) {
 			const inFold = (r: Row) => foldOf(r.group) === k;
 			const model = asModel(
@@ -134,25 +205,31 @@ for (const epochs of [10, 30]) {
 				epochs,
 				l2
 			);
-			const e = evaluate(model, train.filter(inFold));
-			if (process.env.SHOW_CV_ERRORS && epochs === 10 && l2 === 1e-4)
-				for (const r of train.filter(inFold)) {
-					const p = Math.max(...windowsOf(r.text).map((x) => predict(model, x)));
-					if (p >= 0.5 !== (r.label === 1))
-						console.log(r.label ? 'FN' : 'FP', p.toFixed(2), JSON.stringify(r.text.slice(0, 120)));
-				}
-			tp += e.tp;
-			fp += e.fp;
-			fn += e.fn;
+			for (const r of train.filter(inFold)) {
+				const sc = scoreText(model, r);
+				scored.push(sc);
+				const p = Math.max(sc.pRule, sc.pPattern);
+				if (
+					process.env.SHOW_CV_ERRORS &&
+					epochs === 10 &&
+					l2 === 1e-4 &&
+					p >= 0.5 !== (r.label === 1)
+				)
+					console.log(r.label ? 'FN' : 'FP', p.toFixed(2), JSON.stringify(r.text.slice(0, 120)));
+			}
 		}
-		const f1 = (2 * tp) / (2 * tp + fp + fn);
-		console.log(`cv epochs=${epochs} l2=${l2}: f1 ${f1.toFixed(3)}`);
-		if (f1 > best.f1) best = { f1, epochs, l2 };
+		const { threshold, pattern, f1 } = pickThresholds(scored);
+		console.log(`cv epochs=${epochs} l2=${l2}: f1 ${f1.toFixed(3)} at ${threshold} / ${pattern}`);
+		if (f1 > best.f1) best = { f1, epochs, l2, threshold, pattern };
 	}
 }
 const EPOCHS = best.epochs;
 const L2 = best.l2;
-const model = asModel(fit(train, EPOCHS, L2), train, EPOCHS, L2);
+const model: InjectionModel = {
+	...asModel(fit(train, EPOCHS, L2), train, EPOCHS, L2),
+	threshold: best.threshold,
+	patternThreshold: best.pattern
+};
 
 function evaluate(model: InjectionModel, set: Row[]) {
 	let tp = 0;
@@ -160,8 +237,9 @@ function evaluate(model: InjectionModel, set: Row[]) {
 	let fn = 0;
 	let tn = 0;
 	for (const r of set) {
-		const p = Math.max(...windowsOf(r.text).map((x) => predict(model, x)));
-		const flagged = p >= model.threshold;
+		const sc = scoreText(model, r);
+		const flagged =
+			sc.pRule >= model.threshold || sc.pPattern >= (model.patternThreshold ?? model.threshold);
 		if (flagged && r.label) tp++;
 		else if (flagged) fp++;
 		else if (r.label) fn++;
@@ -182,6 +260,8 @@ writeFileSync(
 		filepath: MODEL_PATH
 	})
 );
-console.log(`chosen: epochs=${EPOCHS} l2=${L2} (cv f1 ${best.f1.toFixed(3)})`);
+console.log(
+	`chosen: epochs=${EPOCHS} l2=${L2} thresholds ${best.threshold} / ${best.pattern} (cv f1 ${best.f1.toFixed(3)})`
+);
 console.log('train', evaluate(model, train));
 console.log('test (held out)', evaluate(model, test));

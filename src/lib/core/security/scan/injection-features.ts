@@ -107,8 +107,10 @@ export interface InjectionModel {
 	bias: number;
 	/** Dense weights, FEATURE_COUNT long. */
 	weights: number[];
-	/** Decision threshold chosen on the training split. */
+	/** Decision threshold for windows where a rule matched (chosen on the training split). */
 	threshold: number;
+	/** Threshold for a window flagged by the learned score alone (default: `threshold`). */
+	patternThreshold?: number;
 	trainedOn: { cases: number; positives: number; epochs: number; l2: number };
 }
 

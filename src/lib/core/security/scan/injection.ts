@@ -184,6 +184,8 @@ export function scanInjection(
 ): InjectionScan {
 	const model = options.model ?? defaultModel;
 	const minScore = options.minScore ?? model.threshold;
+	// Without a rule hit the learned score alone must clear a bar of its own.
+	const patternMin = options.minScore ?? model.patternThreshold ?? minScore;
 	const analysis = analyze(text);
 	const { n, hits } = analysis;
 	const windows = analysis.windows.map((w) => ({ ...w, p: predict(model, w.x) }));
@@ -211,7 +213,7 @@ export function scanInjection(
 		});
 	}
 	for (const w of windows) {
-		if (w.p < minScore || w.hits > 0) continue;
+		if (w.p < patternMin || w.hits > 0) continue;
 		let [start, end] = originalSpan(n, w.s, w.e);
 		while (start < end && /\s/.test(text[start])) start++;
 		while (end > start && /\s/.test(text[end - 1])) end--;

@@ -30,7 +30,8 @@ export function scanText(text: string, options: ScanOptions = {}): ScanResult {
 		const base = Math.max(0, offset - 1000);
 		const local: Finding[] = [];
 		if (kinds.has('injection') || kinds.has('jailbreak')) {
-			const inj = scanInjection(part, { minScore });
+			// Without an explicit bar, the learned model's own decision thresholds apply.
+			const inj = scanInjection(part, { minScore: options.minScore });
 			injectionScore = Math.max(injectionScore, inj.score);
 			local.push(...inj.findings.filter((f) => kinds.has(f.kind)));
 		}
