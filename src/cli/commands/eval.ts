@@ -156,9 +156,12 @@ function buildModelCall(
 			provider = guard(providerFor(sibling ?? { provider: req.provider }, env, timeoutMs));
 			byKey.set(key, provider);
 		}
-		if (KINDS[req.provider] !== 'openai' && req.messages.some((m) => m.attachments?.length))
+		if (
+			!['openai', 'anthropic'].includes(KINDS[req.provider]) &&
+			req.messages.some((m) => m.attachments?.length)
+		)
 			throw new Error(
-				`image and audio content parts are sent to OpenAI-compatible providers only, not to ${req.provider}`
+				`image and audio content parts are sent to OpenAI-compatible and Anthropic providers only, not to ${req.provider}`
 			);
 		return chatForEval(provider, req.model, req.messages as ChatMessage[], req);
 	};

@@ -18,7 +18,8 @@ export interface ChatMessage {
 	content: string;
 	/**
 	 * Non-text content parts in OpenAI's shape (`image_url`, `input_audio`…), sent after `content`
-	 * by the OpenAI wire format; other wire formats do not take them.
+	 * by the OpenAI wire format (Anthropic's takes `image_url` parts as image blocks); other wire
+	 * formats do not take them.
 	 */
 	attachments?: Record<string, unknown>[];
 }

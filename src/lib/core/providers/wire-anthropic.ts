@@ -41,6 +41,22 @@ function errorKind(type: unknown): ProviderErrorKind {
 	return 'server';
 }
 
+/**
+ * An OpenAI `image_url` part as an Anthropic image block (a data URL becomes base64 data).
+ * @throws Error for any other part type, which Anthropic's API does not take.
+ */
+function anthropicImage(part: Record<string, unknown>): Record<string, unknown> {
+	const image = part.image_url as { url?: unknown } | string | undefined;
+	const url = typeof image === 'string' ? image : image?.url;
+	if (part.type !== 'image_url' || typeof url !== 'string')
+		throw new Error(`Anthropic takes text and image_url parts, not ${String(part.type)}`);
+	const data = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+	return {
+		type: 'image',
+		source: data ? { type: 'base64', media_type: data[1], data: data[2] } : { type: 'url', url }
+	};
+}
+
 export const anthropicWire: WireAdapter = {
 	streamFormat: 'sse',
 
@@ -60,7 +76,12 @@ export const anthropicWire: WireAdapter = {
 			max_tokens: req.maxTokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
 			messages: req.messages
 				.filter((m) => m.role !== 'system')
-				.map((m) => ({ role: m.role, content: m.content }))
+				.map((m) => ({
+					role: m.role,
+					content: m.attachments?.length
+						? [{ type: 'text', text: m.content }, ...m.attachments.map(anthropicImage)]
+						: m.content
+				}))
 		};
 		if (system) body.system = system;
 		if (req.temperature !== undefined) body.temperature = req.temperature;
