@@ -113,4 +113,57 @@ describe('promptfoo import in the browser', () => {
 		await page.locator('[data-prompt="terse"]').waitFor();
 		expect(pageErrors(page)).toEqual([]);
 	});
+
+	it('lists skipped providers, ignored keys and run-only options as warnings before importing', async () => {
+		const page = await app.open('/evals');
+		await page.getByLabel('promptfoo config and its files').setInputFiles([
+			upload(
+				'promptfooconfig.yaml',
+				`description: With warnings
+prompts:
+  - file://thread.json
+  - "Say {{q}}"
+providers:
+  - azure:chat:my-deployment
+  - openai:chat:gpt-4o-mini
+sharing: true
+evaluateOptions: { repeat: 3 }
+tests:
+  - vars: { q: hi, messages: [{ role: user, content: hi }] }
+    options: { transform: output.trim() }
+    assert: [{ type: icontains, value: hi }]
+`
+			),
+			upload(
+				'thread.json',
+				'[{% for m in messages %}{"role": "{{ m.role }}", "content": {{ m.content | dump }}}{% endfor %}]'
+			)
+		]);
+		const warnings = page.getByRole('list', { name: 'Import warnings' });
+		await warnings.waitFor();
+		const items = await warnings.getByRole('listitem').allTextContents();
+		expect(items).toEqual(
+			expect.arrayContaining([
+				expect.stringMatching(
+					/providers\[0\]: unsupported provider "azure:chat:my-deployment".*skipped/
+				),
+				expect.stringContaining("sharing only matters to promptfoo's own reports"),
+				expect.stringContaining('is a chat template written as JSON: imported as a text prompt'),
+				expect.stringContaining('options.transform of test 1 was not imported'),
+				expect.stringContaining('evaluateOptions (repeat) apply to promptloom eval')
+			])
+		);
+		expect(await page.getByRole('alert').count()).toBe(0);
+		await screenshot(page, 'pf-warnings');
+		for (const width of [1440, 390]) {
+			await page.setViewportSize({ width, height: 900 });
+			await screenshot(page, `pf-warnings-${width}`);
+		}
+		await page
+			.getByTestId('promptfoo-summary')
+			.getByRole('button', { name: 'Import and open the draft' })
+			.click();
+		await page.waitForURL(/\/evals\/new\?draft=1$/);
+		expect(pageErrors(page)).toEqual([]);
+	});
 });
