@@ -18,7 +18,8 @@ export function fleschReadingEase(text) {
 
 export const scorers = {
 	flesch({ output, value }) {
-		const min = typeof value === 'number' ? value : 60;
+		// The app's assertion editor gives values as text: "60" means 60.
+		const min = value === null || value === undefined || value === '' ? 60 : Number(value);
 		const ease = Math.round(fleschReadingEase(output) * 10) / 10;
 		return {
 			pass: ease >= min,
