@@ -160,6 +160,25 @@ describe('promptfoo config keys', () => {
 		]);
 	});
 
+	it('providers from a file, and prompt functions refused by name', async () => {
+		const cfg = await parsePromptfooConfig(
+			'prompts: ["x"]\nproviders: file://configs/providers.yaml\n',
+			files({
+				'configs/providers.yaml':
+					'- id: openai:gpt-4o-mini\n  label: fast\n  config: { temperature: 0 }\n- anthropic:messages:claude-3-5-haiku-latest\n'
+			})
+		);
+		expect(cfg.providers.map((p) => [p.label, p.params])).toEqual([
+			['fast', { temperature: 0 }],
+			['anthropic:messages:claude-3-5-haiku-latest', {}]
+		]);
+		await expect(
+			parsePromptfooConfig('prompts: [file://make.py:build]\nproviders: [openai:m]\n', files({}))
+		).rejects.toThrow(
+			'prompts[0]: file://make.py:build: prompt functions are not supported (they would run code outside the sandbox); use a template file'
+		);
+	});
+
 	it('env is kept as text for the run', async () => {
 		const cfg = await parsePromptfooConfig(
 			`${HEAD}env: { OPENAI_BASE_URL: "http://127.0.0.1:1/v1", RETRIES: 2 }\n`,

@@ -168,7 +168,7 @@ tests:
 		).rejects.toThrow(/prompts\[0\]: cannot read file:\/\/missing\.txt: ENOENT/);
 		await expect(
 			parsePromptfooConfig('prompts: [file://p.py]\nproviders: [openai:m]', files({ 'p.py': '' }))
-		).rejects.toThrow(/\.py are not supported/);
+		).rejects.toThrow(/prompt functions are not supported/);
 		await expect(parsePromptfooConfig('prompts: [x\nproviders: [', files({}))).rejects.toThrow(
 			/not valid YAML at line \d+, column \d+/
 		);

@@ -102,6 +102,11 @@ async function filePrompts(
 	label: string | undefined,
 	path: string
 ): Promise<PromptfooPrompt[]> {
+	if (/\.(js|cjs|mjs|ts|py)(:[\w.]+)?$/i.test(ref))
+		throw fail(
+			path,
+			`${ref}: prompt functions are not supported (they would run code outside the sandbox); use a template file`
+		);
 	const text = await ctx.file(ref, path);
 	const ext = extOf(ref);
 	if (ext === 'json' || ext === 'yaml' || ext === 'yml') {

@@ -63,12 +63,14 @@ async function readConfigFiles(ctx: Context, item: Record<string, unknown>, path
 /** Parses `providers`; unknown provider ids become warnings unless none is left. */
 export async function parseProviders(ctx: Context, value: unknown): Promise<PromptfooProvider[]> {
 	if (value === undefined) throw fail('providers', 'the config has no providers');
+	if (isFileRef(value)) value = await fileValue(ctx, value, 'providers');
 	const list = typeof value === 'string' ? [value] : value;
 	if (!Array.isArray(list)) throw fail('providers', 'expected a provider id or a list');
 	const out: PromptfooProvider[] = [];
 	const skipped: { path: string; message: string }[] = [];
-	for (const [i, item] of list.entries()) {
+	for (const [i, raw] of list.entries()) {
 		const path = `providers[${i}]`;
+		const item = isFileRef(raw) ? await fileValue(ctx, raw, path) : raw;
 		let id: string;
 		let body: Record<string, unknown>;
 		if (typeof item === 'string') [id, body] = [item, {}];
