@@ -56,6 +56,7 @@ export class InvertedIndex<T> {
 	#scratch = new Uint32Array(64);
 	#touched = new Int32Array(256);
 	#packs = new Uint32Array(256);
+	#touchedCount = 0;
 
 	#capacity = 0;
 	#slots = 0;
@@ -193,39 +194,29 @@ export class InvertedIndex<T> {
 	 */
 	#countWords(slot: number, sign: 1 | -1): number {
 		const fields = this.#fieldsOf(this.#payload[slot]!);
-		let touched = 0;
+		this.#touchedCount = 0;
 		for (let f = 0; f < FIELD_COUNT; f++) {
 			const text = fields[f] ?? '';
 			const shift = 8 * f;
 			let distinct = 0;
-			const count = (id: number) => {
-				const packed = this.#scratch[id];
-				if (packed === 0) {
-					if (touched === this.#touched.length) {
-						this.#touched = grow(this.#touched, touched * 2);
-						this.#packs = grow(this.#packs, touched * 2);
-					}
-					this.#touched[touched++] = id;
-				}
-				const tf = (packed >>> shift) & 255;
-				if (tf === 0) distinct++;
-				if (tf < 255) this.#scratch[id] = packed + (1 << shift);
-			};
 			if (isPlainAscii(text)) {
 				// Words found in place: no substring or lowercase copy unless the word is new.
 				for (let i = 0; i < text.length;) {
 					while (i < text.length && !isAsciiWordChar(text.charCodeAt(i))) i++;
 					const start = i;
 					while (i < text.length && isAsciiWordChar(text.charCodeAt(i))) i++;
-					if (i > start) count(this.#termId(this.#vocab.internAscii(text, start, i)));
+					if (i > start)
+						distinct += this.#count(this.#termId(this.#vocab.internAscii(text, start, i)), shift);
 				}
 			} else {
-				for (const word of indexTerms(text)) count(this.#termId(this.#vocab.intern(word)));
+				for (const word of indexTerms(text))
+					distinct += this.#count(this.#termId(this.#vocab.intern(word)), shift);
 			}
 			// The field's length for BM25: its distinct words (as MiniSearch, but case-insensitive).
 			if (sign > 0) this.#fieldLength[slot * FIELD_COUNT + f] = distinct;
 			this.#totalLength[f] += sign * distinct;
 		}
+		const touched = this.#touchedCount;
 		for (let k = 0; k < touched; k++) {
 			const id = this.#touched[k];
 			const packed = this.#scratch[id];
@@ -235,6 +226,21 @@ export class InvertedIndex<T> {
 				if ((packed >>> (8 * f)) & 255) this.#docFreq[id * FIELD_COUNT + f] += sign;
 		}
 		return touched;
+	}
+
+	/** Counts one occurrence of word `id` in the field at `shift`; 1 if it is the field's first. */
+	#count(id: number, shift: number): number {
+		const packed = this.#scratch[id];
+		if (packed === 0) {
+			if (this.#touchedCount === this.#touched.length) {
+				this.#touched = grow(this.#touched, this.#touchedCount * 2);
+				this.#packs = grow(this.#packs, this.#touchedCount * 2);
+			}
+			this.#touched[this.#touchedCount++] = id;
+		}
+		const tf = (packed >>> shift) & 255;
+		if (tf < 255) this.#scratch[id] = packed + (1 << shift);
+		return tf === 0 ? 1 : 0;
 	}
 
 	/** Makes room for a word id the vocabulary may just have added. */
