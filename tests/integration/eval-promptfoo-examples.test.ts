@@ -134,6 +134,12 @@ describe('promptfoo example configs', () => {
 		]);
 	});
 
+	it('modular: prompts, providers, defaultTest and tests from files and globs', async () => {
+		const res = await example('modular');
+		expect(res.stderr).toMatch(/Running 4 cases \(2 tests × 2 prompts × 1 providers\)/);
+		expect(res.stdout).toMatch(/3 passed, 1 failed \(0 errors\) of 4/);
+	});
+
 	it('scenarios: every config entry × every test, assertion values rendered with the vars', async () => {
 		const res = await example('scenarios');
 		expect(res.stdout).toMatch(/4 passed, 1 failed \(0 errors\) of 5/);

@@ -23,6 +23,7 @@ import {
 } from '../../lib/core/providers/index';
 import { createNodeRenderer } from '../../lib/core/template/renderer.node.ts';
 import { FileResponseCache } from '../eval/file-cache';
+import { listGlob } from '../eval/glob-files';
 import { PromptfooRun } from '../eval/promptfoo-run';
 import { progressReporter, waitingReporter } from '../eval/progress';
 import { resultsJson, summaryTable } from '../eval/report';
@@ -189,7 +190,8 @@ async function loadConfig(path: string): Promise<PromptfooConfig> {
 	const base = dirname(path);
 	try {
 		return await parsePromptfooConfig(text, {
-			readFile: (p) => readFile(isAbsolute(p) ? p : join(base, p), 'utf8')
+			readFile: (p) => readFile(isAbsolute(p) ? p : join(base, p), 'utf8'),
+			listFiles: (pattern) => listGlob(base, pattern)
 		});
 	} catch (e) {
 		if (isPromptloomError(e)) throw new UsageError(e.message);

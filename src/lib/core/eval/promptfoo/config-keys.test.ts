@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePromptfooConfig } from './config';
+import { globMatcher } from './glob';
 import { promptSelected } from './prompts';
 
 function files(map: Record<string, string>) {
@@ -177,6 +178,44 @@ describe('promptfoo config keys', () => {
 		).rejects.toThrow(
 			'prompts[0]: file://make.py:build: prompt functions are not supported (they would run code outside the sandbox); use a template file'
 		);
+	});
+
+	it('globs: prompts and tests from every matching file, in name order', async () => {
+		const tree: Record<string, string> = {
+			'prompts/b.txt': 'B {{q}}',
+			'prompts/a.txt': 'A {{q}}',
+			'tests/one.yaml': '- vars: { q: 1 }\n',
+			'tests/deep/two.yaml': '- vars: { q: 2 }\n'
+		};
+		const cfg = await parsePromptfooConfig(
+			'prompts: file://prompts/*.txt\nproviders: [openai:m]\ntests: [file://tests/**/*.yaml]\n',
+			{
+				...files(tree),
+				listFiles: async (pattern) => Object.keys(tree).filter(globMatcher(pattern))
+			}
+		);
+		expect(cfg.prompts.map((p) => p.raw)).toEqual(['A {{q}}', 'B {{q}}']);
+		expect(cfg.tests.map((t) => t.vars.q)).toEqual([2, 1]);
+		await expect(
+			parsePromptfooConfig('prompts: file://none/*.txt\nproviders: [openai:m]\n', {
+				...files(tree),
+				listFiles: async () => []
+			})
+		).rejects.toThrow('prompts: file://none/*.txt matches no file');
+		await expect(
+			parsePromptfooConfig('prompts: file://p/*.txt\nproviders: [openai:m]\n', files(tree))
+		).rejects.toThrow('file globs are not supported here');
+	});
+
+	it('glob matching: *, **, ?, {a,b} and folders', () => {
+		expect(globMatcher('tests/*.yaml')('tests/a.yaml')).toBe(true);
+		expect(globMatcher('tests/*.yaml')('tests/x/a.yaml')).toBe(false);
+		expect(globMatcher('tests/**/*.yaml')('tests/x/y/a.yaml')).toBe(true);
+		expect(globMatcher('tests/**/*.yaml')('tests/a.yaml')).toBe(true);
+		expect(globMatcher('p?.{txt,md}')('p1.md')).toBe(true);
+		expect(globMatcher('p?.{txt,md}')('p12.md')).toBe(false);
+		expect(globMatcher('tests/')('tests/a.csv')).toBe(true);
+		expect(globMatcher('./a.txt')('a.txt')).toBe(true);
 	});
 
 	it('env is kept as text for the run', async () => {

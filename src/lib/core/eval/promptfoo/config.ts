@@ -52,6 +52,8 @@ export interface PromptfooConfig {
 export interface ParsePromptfooOptions {
 	/** Reads a `file://` path as written in the config (resolve it against the config's folder). */
 	readFile: (path: string) => Promise<string>;
+	/** Config-relative paths of the files a glob matches (see glob.ts); without it globs are refused. */
+	listFiles?: (pattern: string) => Promise<string[]>;
 }
 
 const TOP_KEYS = [
@@ -137,7 +139,7 @@ export async function parsePromptfooConfig(
 	const data = parseYaml(yamlText, 'the promptfoo config');
 	if (!isObject(data))
 		throw new PromptloomError('validation', 'the promptfoo config must be a YAML map');
-	const ctx = new Context(options.readFile);
+	const ctx = new Context(options.readFile, options.listFiles);
 	ctx.keys(data, TOP_KEYS, '');
 	const prompts = await parsePrompts(ctx, data.prompts);
 	const providers = await parseProviders(ctx, data.providers);

@@ -4,6 +4,7 @@
  */
 import { parseDocument } from 'yaml';
 import { PromptloomError } from '../../model/errors';
+import { globMatcher, isGlob } from './glob';
 
 /** A file the user selected, already read as text. */
 export interface PickedFile {
@@ -74,6 +75,14 @@ export function fileReferences(text: string): string[] {
 	return [...new Set(refs)];
 }
 
+/** The picked files a glob's last segment matches (`file://tests/*.yaml` → every picked `*.yaml`). */
+export function pickedFileLister(files: PickedFile[]): (pattern: string) => Promise<string[]> {
+	return async (pattern) => {
+		const match = globMatcher(pattern.endsWith('/') ? '*' : baseName(pattern));
+		return files.map((f) => f.name).filter((n) => match(n));
+	};
+}
+
 /**
  * Reads `file://` paths from the picked files by base name (a browser does not give folder paths).
  * @throws PromptloomError `not_found` naming the file when it was not selected, `conflict` when two
@@ -107,5 +116,6 @@ export function missingFileError(names: string[]): PromptloomError {
 /** Base names of the config's `file://` references that are not among the picked files. */
 export function missingFiles(configText: string, files: PickedFile[]): string[] {
 	const have = new Set(files.map((f) => f.name));
-	return [...new Set(fileReferences(configText).map(baseName))].filter((n) => !have.has(n));
+	const plain = fileReferences(configText).filter((r) => !isGlob(r.slice('file://'.length)));
+	return [...new Set(plain.map(baseName))].filter((n) => !have.has(n));
 }

@@ -191,6 +191,19 @@ tests:
 		expect(result.prompts).toHaveLength(2);
 	});
 
+	it('matches file:// globs against the picked files by name', async () => {
+		const { preview } = await importFiles([
+			file(
+				'promptfooconfig.yaml',
+				'prompts: ["Q: {{q}}"]\nproviders: [openai:gpt-4o-mini]\ntests: file://tests/*.yaml\n'
+			),
+			file('b.yaml', '- vars: { q: two }\n'),
+			file('a.yaml', '- vars: { q: one }\n'),
+			file('notes.txt', 'not a test file')
+		]);
+		expect(preview.dataset.rows.map((r) => r.values.q)).toEqual(['one', 'two']);
+	});
+
 	it('warns only about providers that are not configured in Settings', async () => {
 		await core.providers.add({ name: 'OpenAI', id: 'work-openai', kind: 'openai' });
 		const { preview } = await importFiles([file('promptfooconfig.yaml', INLINE)]);

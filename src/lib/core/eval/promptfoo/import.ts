@@ -26,6 +26,7 @@ import {
 	findConfigFile,
 	missingFileError,
 	missingFiles,
+	pickedFileLister,
 	pickedFileReader,
 	type PickedFile
 } from './files';
@@ -239,6 +240,7 @@ export async function previewPromptfooImport(
 	let cfg: PromptfooConfig;
 	try {
 		cfg = await parsePromptfooConfig(config.text, {
+			listFiles: pickedFileLister(files.filter((f) => f !== config)),
 			readFile: (path) =>
 				read(path).catch((e: unknown) => {
 					if (e instanceof PromptloomError && e.code === 'not_found') notFound.push(baseName(path));

@@ -2,6 +2,7 @@
 import { parseDocument } from 'yaml';
 import { PromptloomError } from '../../model/errors';
 import { parseDatasetFile } from '../dataset/parse';
+import { isGlob } from './glob';
 
 export const isObject = (v: unknown): v is Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,7 +34,20 @@ const RESULT_CHANGING = new Set([
 export class Context {
 	readonly unsupported: string[] = [];
 	readonly warnings: string[] = [];
-	constructor(readonly read: (path: string) => Promise<string>) {}
+	constructor(
+		readonly read: (path: string) => Promise<string>,
+		readonly list?: (pattern: string) => Promise<string[]>
+	) {}
+
+	/** A `file://` reference, or each file a glob reference matches (sorted). */
+	async expand(ref: string, path: string): Promise<string[]> {
+		const file = ref.slice('file://'.length);
+		if (!isGlob(file)) return [ref];
+		if (!this.list) throw fail(path, `file globs are not supported here (${ref})`);
+		const found = [...(await this.list(file))].sort();
+		if (found.length === 0) throw fail(path, `${ref} matches no file`);
+		return found.map((f) => `file://${f}`);
+	}
 
 	/** Reports keys of `obj` outside `allowed`: refused when ignoring one would change results. */
 	keys(obj: Record<string, unknown>, allowed: readonly string[], path: string): void {
@@ -51,7 +65,7 @@ export class Context {
 
 	async file(ref: string, path: string): Promise<string> {
 		const file = ref.slice('file://'.length);
-		if (/[*?{}[\]]/.test(file)) throw fail(path, `file globs are not supported (${ref})`);
+		if (isGlob(file)) throw fail(path, `a file glob cannot be used here (${ref})`);
 		try {
 			return await this.read(file);
 		} catch (e) {

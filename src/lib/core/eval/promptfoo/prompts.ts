@@ -198,7 +198,9 @@ export async function parsePrompts(
 	const out: PromptfooPrompt[] = [];
 	for (const [i, { item, label, path }] of entries.entries()) {
 		if (typeof item === 'string') {
-			if (item.startsWith('file://')) out.push(...(await filePrompts(ctx, item, label, path)));
+			if (item.startsWith('file://'))
+				for (const ref of await ctx.expand(item, path))
+					out.push(...(await filePrompts(ctx, ref, label, path)));
 			else out.push(inlinePrompt(item, `prompt-${i + 1}`, label));
 		} else if (isObject(item)) {
 			ctx.keys(item, PROMPT_KEYS, path);

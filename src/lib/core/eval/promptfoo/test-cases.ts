@@ -209,7 +209,7 @@ export async function parseTestList(
 		const p = typeof value === 'string' ? path : `${path}[${i}]`;
 		if (typeof item === 'string') {
 			if (!isFileRef(item)) throw fail(p, 'a test entry that is a string must be a file:// path');
-			tests.push(...(await fileTests(ctx, item, p)));
+			for (const ref of await ctx.expand(item, p)) tests.push(...(await fileTests(ctx, ref, p)));
 		} else tests.push(await parseTest(ctx, item, p));
 	}
 	return tests;
