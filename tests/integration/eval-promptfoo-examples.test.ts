@@ -87,13 +87,14 @@ describe('promptfoo example configs', () => {
 		).toHaveLength(2);
 	});
 
-	it('multi-turn: storeOutputAs feeds later tests; repeat, delay, prefix, transform and per-test parameters apply', async () => {
+	it('multi-turn: storeOutputAs feeds later tests; repeat, delay, prefix, transform, transformVars and per-test parameters apply', async () => {
 		const res = await example('multi-turn');
 		expect(res.stderr).toMatch(/warning: sharing only matters to promptfoo's own reports/);
 		expect(res.stderr).toMatch(
-			/Running 8 cases \(8 tests × 1 prompts × 1 providers\), concurrency 1, cache off/
+			/Running 10 cases \(10 tests × 1 prompts × 1 providers\), concurrency 1, cache off/
 		);
-		expect(res.stdout).toMatch(/6 passed, 2 failed \(0 errors\) of 8/);
+		expect(res.stdout).toMatch(/8 passed, 2 failed \(2 errors\) of 10/);
+		expect(res.stderr).toMatch(/t5 × .*: render failed: transformVars failed: .*TypeError/);
 		// Repeats are fresh calls, and the second test's calls carry its response_format.
 		expect(chatCalls()).toHaveLength(8);
 		const withFormat = chatCalls().filter(

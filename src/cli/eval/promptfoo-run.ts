@@ -61,6 +61,8 @@ function providerMatches(filter: string[], label: string, id: string): boolean {
 /** What the render and transform hooks need to know about a case, keyed by its vars object. */
 interface CaseInfo {
 	test: PromptfooTest;
+	/** Why the case cannot be rendered (its transformVars failed). */
+	error?: string;
 }
 
 export class PromptfooRun {
@@ -171,6 +173,31 @@ export class PromptfooRun {
 		);
 	}
 
+	/**
+	 * `options.transformVars`: code that sees `vars` and `context` and returns variables to add;
+	 * run once per case before rendering, in the sandbox.
+	 */
+	async #transformVars(c: EvalCase): Promise<void> {
+		const info = this.#info.get(c.vars);
+		const code = info?.test.options.transformVars;
+		if (!code || !info) return;
+		const body = /\breturn\b/.test(code) ? code : `return (${code}\n);`;
+		try {
+			const value = await this.sandbox.run(
+				`const vars = context.vars;\n${body}`,
+				{ output: '', context: { vars: c.vars, prompt: '' } },
+				{ timeoutMs: 1000 }
+			);
+			if (typeof value !== 'object' || value === null || Array.isArray(value))
+				throw new Error(`it must return an object of variables, got ${JSON.stringify(value)}`);
+			c.vars = { ...c.vars, ...(value as Record<string, unknown>) };
+			this.#info.set(c.vars, info);
+		} catch (e) {
+			// The case then fails to render, with this reason.
+			this.#info.set(c.vars, { ...info, error: `transformVars failed: ${(e as Error).message}` });
+		}
+	}
+
 	/** Assertion values that are templates (`value: '{{expected}}'`) rendered with the case's vars. */
 	async #renderAssertions(c: EvalCase): Promise<void> {
 		if (!c.assertions.some((a) => typeof a.value === 'string' && TEMPLATE_TAG.test(a.value)))
@@ -189,6 +216,7 @@ export class PromptfooRun {
 		const p = this.config.prompts.find((x) => x.id === id);
 		if (!p) throw new Error(`no prompt "${id}"`);
 		const info = this.#info.get(rawVars);
+		if (info?.error) throw new Error(info.error);
 		const vars = await this.#expandVars(rawVars);
 		let messages: EvalMessage[];
 		if (p.messages) {
@@ -247,7 +275,10 @@ export class PromptfooRun {
 		const progress = emptyProgress(0);
 		for (const [s, rowIdx] of this.segments().entries()) {
 			const cases = this.#cases(rowIdx, stored);
-			for (const c of cases) await this.#renderAssertions(c);
+			for (const c of cases) {
+				await this.#transformVars(c);
+				await this.#renderAssertions(c);
+			}
 			total += cases.length;
 			const done = { ...progress };
 			const r = await runEval({

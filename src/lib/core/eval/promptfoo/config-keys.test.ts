@@ -16,7 +16,7 @@ const HEAD = 'prompts: ["{{q}}"]\nproviders: [openai:gpt-4o-mini]\n';
 describe('promptfoo config keys', () => {
 	it('options.transform, postprocess and assertion transforms are kept as code', async () => {
 		const cfg = await parsePromptfooConfig(
-			`${HEAD}defaultTest:\n  options: { transform: output.trim() }\ntests:\n  - vars: { q: a }\n  - vars: { q: b }\n    options: { postprocess: JSON.parse(output) }\n    assert:\n      - { type: contains-any, transform: output.tags, value: [x] }\n  - vars: { q: c }\n    options: { transform: file://t.js }\n    assert: [{ type: javascript, value: file://check.js }]\n`,
+			`${HEAD}defaultTest:\n  options: { transform: output.trim(), transformVars: "{ shout: vars.q.toUpperCase() }" }\ntests:\n  - vars: { q: a }\n  - vars: { q: b }\n    options: { postprocess: JSON.parse(output) }\n    assert:\n      - { type: contains-any, transform: output.tags, value: [x] }\n  - vars: { q: c }\n    options: { transform: file://t.js }\n    assert: [{ type: javascript, value: file://check.js }]\n`,
 			files({
 				't.js': 'output.toUpperCase()',
 				'check.js': 'module.exports = (output) => output.length > 1;'
@@ -30,6 +30,7 @@ describe('promptfoo config keys', () => {
 		expect(cfg.tests[2].assert[0].value).toMatch(
 			/^const module = \{ exports: \{\} \};\nmodule\.exports = \(output\) => output\.length > 1;\n.*return fn\(output, context\);$/s
 		);
+		expect(cfg.tests[0].options.transformVars).toBe('{ shout: vars.q.toUpperCase() }');
 		expect(cfg.tests[1].assert[0]).toEqual({
 			type: 'contains-any',
 			transform: 'output.tags',

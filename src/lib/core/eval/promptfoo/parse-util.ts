@@ -25,7 +25,6 @@ const RESULT_CHANGING = new Set([
 	'transform',
 	'contextTransform',
 	'assertScoringFunction',
-	'transformVars',
 	'provider',
 	'redteam'
 ]);

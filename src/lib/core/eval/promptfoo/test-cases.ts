@@ -12,6 +12,8 @@ import { Context, extOf, fail, fileValue, isFileRef, isObject } from './parse-ut
 export interface PromptfooTestOptions {
 	/** JavaScript applied to the output before assertions (`output`, `context`), in the sandbox. */
 	transform?: string;
+	/** JavaScript returning variables to add before rendering (`vars`, `context`), in the sandbox. */
+	transformVars?: string;
 	/** The output is kept as this variable for the tests after this one. */
 	storeOutputAs?: string;
 	prefix?: string;
@@ -50,6 +52,7 @@ const OPTION_KEYS = new Set([
 	'provider',
 	'rubricPrompt',
 	'transform',
+	'transformVars',
 	'postprocess',
 	'storeOutputAs',
 	'prefix',
@@ -110,6 +113,8 @@ async function parseOptions(
 				if (a.type === 'llm-rubric' && a.rubricPrompt === undefined) a.rubricPrompt = str(v, p);
 		} else if (k === 'transform' || k === 'postprocess') {
 			o.transform = isFileRef(v) ? String(await fileValue(ctx, v, p)) : str(v, p);
+		} else if (k === 'transformVars') {
+			o.transformVars = isFileRef(v) ? String(await fileValue(ctx, v, p)) : str(v, p);
 		} else if (k === 'storeOutputAs') {
 			o.storeOutputAs = str(v, p);
 			if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.storeOutputAs))
