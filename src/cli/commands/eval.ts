@@ -79,18 +79,20 @@ Options:
 ${policyUsage(27)}
   -h, --help               Show this help
 
-Config keys: description, prompts (inline strings, file:// paths to text, .json/.yaml chat
-files, which may themselves be templates, lists, {id, label, raw}), providers
-(openai:chat:<model>, anthropic:messages:<model>, ollama:chat:<model>, google:<model>, with
-config.apiBaseUrl, config.apiKey, config.apiKeyEnvar, model parameters such as temperature and
-max_tokens, and prompts to run only some prompts), tests and defaultTest (inline or
+Config keys: description, prompts (inline strings, file:// text, .csv, .json/.yaml chat files,
+which may themselves be templates, lists, {id, label, raw}), providers (openai:chat:<model>,
+anthropic:messages:<model>, ollama:chat:<model>, google:<model>, with config.apiBaseUrl,
+config.apiKey, config.apiKeyEnvar, model parameters such as temperature and max_tokens, and
+prompts to run only some prompts), tests and defaultTest (inline or
 file://…csv|.json|.jsonl|.yaml, where __expected columns are assertions), scenarios, vars (inline
-or file://…txt|.json|.yaml|.csv|.jsonl), assert, per-test options (transform, storeOutputAs,
-prefix, suffix, provider, rubricPrompt, and provider parameters such as response_format),
-per-test providers, evaluateOptions (maxConcurrency, delay, repeat, cache, timeoutMs),
-outputPath. Templates are nunjucks as promptfoo writes them, rendered by Promptloom's safe engine.
-A key that would change results if ignored is refused by name; other unsupported keys and
-providers we do not have (while others remain) are warnings.
+or file://…txt|.json|.yaml|.csv|.jsonl), assert (with transform), per-test options (transform,
+transformVars, storeOutputAs, prefix, suffix, provider, rubricPrompt, and provider parameters
+such as response_format), per-test providers, metadata.conversationId with _conversation in
+templates, evaluateOptions (maxConcurrency, delay, repeat, cache, timeoutMs), env, outputPath.
+file:// paths may be globs (file://tests/*.yaml). Templates are nunjucks as promptfoo writes
+them, rendered by Promptloom's safe engine; transform, transformVars and javascript code run in
+the sandbox. A key that would change results if ignored is refused by name; other unsupported
+keys and providers we do not have (while others remain) are warnings.
 
 Keys come from config.apiKey, the variable named by config.apiKeyEnvar, or OPENAI_API_KEY,
 ANTHROPIC_API_KEY, GEMINI_API_KEY; base URLs from config.apiBaseUrl or OPENAI_BASE_URL,

@@ -190,6 +190,7 @@ function runOnlyWarnings(cfg: PromptfooConfig): string[] {
 			);
 	};
 	per('options.transform', (t) => t.options.transform);
+	per('options.transformVars', (t) => t.options.transformVars);
 	per('options.storeOutputAs', (t) => t.options.storeOutputAs);
 	per('options.prefix/suffix', (t) => t.options.prefix || t.options.suffix);
 	per('provider parameters in options', (t) => t.options.params);
