@@ -273,18 +273,22 @@ describe('FullTextIndex', () => {
 		);
 	});
 
-	it('stays correct across the compaction of thousands of replaced prompts', () => {
+	it('stays correct across the compaction of thousands of replaced prompts, filters included', () => {
 		const index = new FullTextIndex();
 		const make = (i: number, round: number) =>
-			prompt(`p${i}`, {
-				name: `item ${round} tone`,
-				description: '',
-				content: round % 2 ? 'odd email' : 'even email',
-				tags: []
-			});
+			prompt(
+				`p${i}`,
+				{
+					name: `item ${round} tone`,
+					description: '',
+					content: round % 2 ? 'odd email' : 'even email',
+					tags: [`r${round}`]
+				},
+				{ folderId: i % 2 ? 'child' : 'other' }
+			);
 		index.rebuild(
 			Array.from({ length: 500 }, (_, i) => make(i, 0)),
-			[]
+			FOLDERS
 		);
 		for (let round = 1; round <= 6; round++)
 			for (let i = 0; i < 500; i++) index.upsert(make(i, round));
@@ -293,6 +297,9 @@ describe('FullTextIndex', () => {
 		expect(index.search('even email', {}, 1000).length).toBe(500);
 		expect(index.search('6', {}, 1000).length).toBe(500);
 		expect(index.search('5', {}, 1000).length).toBe(0);
+		expect(index.search('email', { tag: 'r6' }, 1000).length).toBe(500);
+		expect(index.search('email', { tag: 'r5' }, 1000).length).toBe(0);
+		expect(index.search('email', { folderId: 'root', tag: 'r6' }, 1000).length).toBe(250);
 	});
 
 	it('ranks a word in the name above the same word in the content, and a typo finds the word', () => {

@@ -57,10 +57,20 @@ interface FilterFacts {
 const FIELDS = ['name', 'description', 'tags', 'content'] as const;
 const BOOSTS = [4, 1.5, 2, 1];
 
+/** Filter values as facet keys: kind, a NUL, the value (no value contains a NUL). */
+const facet = (kind: string, value: string) => `${kind}\u0000${value}`;
+
 function createIndex() {
 	return new InvertedIndex<FilterFacts>(
 		(f) => [f.name, f.description, f.tags.join(' '), f.content],
-		BOOSTS
+		BOOSTS,
+		(f) => [
+			...f.tags.map((t) => facet('tag', t)),
+			facet('model', f.model),
+			facet('author', f.author),
+			...(f.projectId === null ? [] : [facet('project', f.projectId)]),
+			...(f.folderId === null ? [] : [facet('folder', f.folderId)])
+		]
 	);
 }
 
@@ -149,11 +159,11 @@ export class FullTextIndex {
 	 * the name weighted 4, tags 2, description 1.5, content 1.
 	 */
 	search(query: string, filters: SearchFilters = {}, limit = 50): SearchHit[] {
-		const passes = this.#filter(filters);
 		const terms = queryTerms(query);
-		if (!terms.length) return this.#recent(passes, limit);
+		if (!terms.length) return this.#recent(this.#filter(filters), limit);
 		const index = this.#index;
-		const accept = passes ? (slot: number) => passes(index.payloadAt(slot)) : null;
+		const groups = this.#facetGroups(filters);
+		const accept = groups.length ? index.select(groups) : null;
 		const spec = (fuzzy: boolean) =>
 			terms.map((term, i): QueryTerm => ({
 				term,
@@ -221,13 +231,28 @@ export class FullTextIndex {
 			}));
 	}
 
-	/** A test for the filters, or null when there are none; folder ancestry memoized per call. */
-	#filter(filters: SearchFilters): ((f: FilterFacts) => boolean) | null {
+	/** The filters as facet groups (each group: any of its keys; all groups must hold). */
+	#facetGroups(filters: SearchFilters): string[][] {
 		const { tag, model, author, projectId, folderId } = filters;
-		if (!tag && !model && !author && !projectId && (folderId === undefined || folderId === null))
-			return null;
+		const groups: string[][] = [];
+		if (tag) groups.push([facet('tag', tag)]);
+		if (model) groups.push([facet('model', model)]);
+		if (author) groups.push([facet('author', author)]);
+		if (projectId) groups.push([facet('project', projectId)]);
+		if (folderId !== undefined && folderId !== null) {
+			const below = this.#underFolder(folderId);
+			const folders = [folderId];
+			for (const id of this.#folderParent.keys())
+				if (id !== folderId && below(id)) folders.push(id);
+			groups.push(folders.map((id) => facet('folder', id)));
+		}
+		return groups;
+	}
+
+	/** Whether a folder is `folderId` or below it (memoized for the life of the test). */
+	#underFolder(folderId: string): (start: string | null) => boolean {
 		const below = new Map<string | null, boolean>();
-		const inFolder = (start: string | null): boolean => {
+		return (start) => {
 			const known = below.get(start);
 			if (known !== undefined) return known;
 			let cur = start;
@@ -240,12 +265,21 @@ export class FullTextIndex {
 			below.set(start, result);
 			return result;
 		};
+	}
+
+	/** A test for the filters, or null when there are none. */
+	#filter(filters: SearchFilters): ((f: FilterFacts) => boolean) | null {
+		const { tag, model, author, projectId, folderId } = filters;
+		if (!tag && !model && !author && !projectId && (folderId === undefined || folderId === null))
+			return null;
+		const inFolder =
+			folderId === undefined || folderId === null ? null : this.#underFolder(folderId);
 		return (f) =>
 			!(tag && !f.tags.includes(tag)) &&
 			!(model && f.model !== model) &&
 			!(author && f.author !== author) &&
 			!(projectId && f.projectId !== projectId) &&
-			(folderId === undefined || folderId === null || inFolder(f.folderId));
+			(!inFolder || inFolder(f.folderId));
 	}
 }
 

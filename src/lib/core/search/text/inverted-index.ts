@@ -8,6 +8,7 @@
  */
 import { indexTerms, isAsciiWordChar, isPlainAscii } from './tokens';
 import { Vocabulary } from './vocabulary';
+import { FacetLists } from './facets';
 
 export const FIELD_COUNT = 4;
 const BM25_K = 1.2;
@@ -46,6 +47,8 @@ interface Derived {
 
 export class InvertedIndex<T> {
 	readonly #fieldsOf: (payload: T) => readonly string[];
+	readonly #facetsOf: (payload: T) => readonly string[];
+	readonly #facets = new FacetLists();
 	readonly #boosts: Float64Array;
 	#vocab = new Vocabulary();
 	#postSlots: Int32Array[] = [];
@@ -78,8 +81,17 @@ export class InvertedIndex<T> {
 	#factor = new Float64Array(FIELD_COUNT);
 	#slope = new Float64Array(FIELD_COUNT);
 
-	constructor(fieldsOf: (payload: T) => readonly string[], boosts: readonly number[]) {
+	/**
+	 * `fieldsOf` gives a document's text fields (weighted by `boosts`), `facetsOf` the filter
+	 * values it can be selected by (see `select`).
+	 */
+	constructor(
+		fieldsOf: (payload: T) => readonly string[],
+		boosts: readonly number[],
+		facetsOf: (payload: T) => readonly string[] = () => []
+	) {
 		this.#fieldsOf = fieldsOf;
+		this.#facetsOf = facetsOf;
 		this.#boosts = Float64Array.from(boosts);
 		this.#growSlots(64);
 	}
@@ -127,6 +139,7 @@ export class InvertedIndex<T> {
 		this.#payload[slot] = payload;
 		this.#ids[slot] = id;
 		this.#slotOf.set(id, slot);
+		this.#facets.add(slot, this.#facetsOf(payload));
 		if (indexText) this.#indexText(slot);
 	}
 
@@ -312,8 +325,17 @@ export class InvertedIndex<T> {
 				this.#postCounts[t] = counts.slice(0, kept * 2);
 			}
 		}
+		this.#facets.remap(remap);
 		this.#tick = 0;
 		this.#mark.fill(0);
+	}
+
+	/**
+	 * A test of slots having at least one facet of every group (AND of ORs), valid until the
+	 * next change of the index: for `search`'s `accept`.
+	 */
+	select(groups: readonly (readonly string[])[]): (slot: number) => boolean {
+		return this.#facets.select(groups, this.#slots);
 	}
 
 	/** The words a query word stands for, with MiniSearch's weights (exact 1, prefix, fuzzy). */
