@@ -284,6 +284,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		events,
 		author,
 		color: (name) => identity.colorFor(name),
+		colorChosen: () => identity.colorChosen,
 		// Browser: y-indexeddb; Node (injected fake IndexedDB): in memory.
 		persistence: options.indexedDB || !globalThis.indexedDB ? memoryPersistence : idbPersistence,
 		...options.sync

@@ -66,19 +66,23 @@ describe('colours of co-editors', () => {
 		expect(PALETTE).toContain(defaultColor('ada'));
 	});
 
-	it('keeps my colour unless a client with a smaller id shows it, then takes a free one', () => {
+	it('keeps my colour unless someone who outranks me shows it, then takes a free one', () => {
 		const [blue, red, green] = PALETTE;
-		expect(distinctColor(blue, 5, [{ clientId: 9, color: blue }])).toBe(blue);
-		expect(distinctColor(blue, 5, [{ clientId: 5, color: blue }])).toBe(blue);
+		const me = (clientId: number, chosen = false) => ({ clientId, chosen });
+		expect(distinctColor(blue, me(5), [{ clientId: 9, color: blue }])).toBe(blue);
+		expect(distinctColor(blue, me(5), [{ clientId: 5, color: blue }])).toBe(blue);
 		expect(
-			distinctColor(blue, 9, [
+			distinctColor(blue, me(9), [
 				{ clientId: 5, color: blue },
 				{ clientId: 7, color: red }
 			])
 		).toBe(green);
+		// A picked colour outranks a default one, whatever the client ids.
+		expect(distinctColor(red, me(9, true), [{ clientId: 2, color: red }])).toBe(red);
+		expect(distinctColor(red, me(2), [{ clientId: 9, color: red, chosen: true }])).toBe(blue);
 		// Both sides apply the rule: the two end with different colours.
-		const a = distinctColor(blue, 3, [{ clientId: 8, color: blue }]);
-		const b = distinctColor(blue, 8, [{ clientId: 3, color: a }]);
+		const a = distinctColor(blue, me(3, true), [{ clientId: 8, color: blue, chosen: true }]);
+		const b = distinctColor(blue, me(8, true), [{ clientId: 3, color: a, chosen: true }]);
 		expect(a).not.toBe(b);
 	});
 });

@@ -43,19 +43,30 @@ export function defaultColor(name: string): string {
 	return PALETTE[h % PALETTE.length];
 }
 
+/** A co-editor as their awareness state shows them. */
+export interface ShownColor {
+	clientId: number;
+	color: string;
+	/** The person picked this colour (else it is their name's default). */
+	chosen?: boolean;
+}
+
 /**
- * The colour to show, distinct from the co-editors' on this prompt: when another client with a
- * smaller id already shows `wanted`, the first palette colour nobody shows (each client applies
- * the same rule, so two people never keep the same colour; the smaller id keeps its choice).
+ * The colour to show, distinct from the co-editors' on this prompt. When someone else shows the
+ * colour I want and outranks me, I take the first palette colour nobody shows. A picked colour
+ * outranks a default one; between equals the smaller client id wins. Every client applies the
+ * same rule, so two people never keep the same colour.
  */
 export function distinctColor(
 	wanted: string,
-	selfId: number,
-	others: ReadonlyArray<{ clientId: number; color: string }>
+	self: { clientId: number; chosen: boolean },
+	others: ReadonlyArray<ShownColor>
 ): string {
 	const key = (c: string) => c.toLowerCase();
-	const taken = others.filter((o) => o.clientId !== selfId);
-	if (!taken.some((o) => o.clientId < selfId && key(o.color) === key(wanted))) return wanted;
+	const taken = others.filter((o) => o.clientId !== self.clientId);
+	const outranks = (o: ShownColor) =>
+		!!o.chosen !== self.chosen ? !!o.chosen : o.clientId < self.clientId;
+	if (!taken.some((o) => key(o.color) === key(wanted) && outranks(o))) return wanted;
 	const used = new Set(taken.map((o) => key(o.color)));
 	return PALETTE.find((c) => !used.has(c)) ?? wanted;
 }
@@ -86,6 +97,11 @@ export class IdentityService {
 	/** The colour to show for `name`: the chosen one, else the name's default. */
 	colorFor(name: string): string {
 		return this.#current.color ?? defaultColor(name);
+	}
+
+	/** True when the person picked their colour (it then outranks a default one). */
+	get colorChosen(): boolean {
+		return this.#current.color !== null;
 	}
 
 	async set(input: { name: string; color: string | null }): Promise<Identity> {

@@ -35,6 +35,8 @@ export interface SyncServiceOptions {
 	author?: () => string;
 	/** The colour chosen for a name (default: the name's palette colour). */
 	color?: (name: string) => string;
+	/** True when that colour was picked by the person (not their name's default). */
+	colorChosen?: () => boolean;
 }
 
 /** What an editor binds to while a prompt is open. */
@@ -363,13 +365,17 @@ export class SyncService {
 		const publish = () => {
 			const name = this.#o.author?.() || 'anonymous';
 			const wanted = this.#o.color?.(name) ?? presenceFor(name).color;
+			const chosen = this.#o.colorChosen?.() ?? false;
 			const others = [...awareness.getStates()].flatMap(([clientId, state]) => {
-				const color = (state.user as { color?: unknown } | undefined)?.color;
-				return typeof color === 'string' ? [{ clientId, color }] : [];
+				const u = state.user as { color?: unknown; chosen?: unknown } | undefined;
+				return typeof u?.color === 'string'
+					? [{ clientId, color: u.color, chosen: u.chosen === true }]
+					: [];
 			});
-			const user = presenceFor(name, distinctColor(wanted, awareness.clientID, others));
+			const color = distinctColor(wanted, { clientId: awareness.clientID, chosen }, others);
+			const user = { ...presenceFor(name, color), chosen };
 			const mine = awareness.getLocalState()?.user as typeof user | undefined;
-			if (mine?.name !== user.name || mine?.color !== user.color)
+			if (mine?.name !== user.name || mine?.color !== user.color || mine?.chosen !== chosen)
 				awareness.setLocalStateField('user', user);
 		};
 		publish();
