@@ -18,6 +18,7 @@ import { openLeveldbStore, type RoomStore } from './rooms/store';
 import { admit, chooseSubprotocol, refuseUpgrade, type Admission } from './upgrade';
 import { openScale, type RelayScale } from './scale/scale';
 import { RelayMetrics } from './scale/metrics';
+import { storageGate } from './scale/storage-gate';
 
 export interface StartRelayOptions {
 	/** TCP port; 0 picks a free one (read it back from the handle). */
@@ -123,7 +124,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 	});
 	// Readiness: a load balancer sends no new clients to an instance that cannot store.
 	router.add('GET', '/readyz', async (_req, res) => {
-		const storage = scale?.postgres ? await scale.postgres.reachable() : true;
+		const storage = gate ? await gate.check() : true;
 		sendJson(res, storage && !closing ? 200 : 503, { ready: storage && !closing, storage });
 	});
 	router.add('GET', '/metrics', async (_req, res) => {
@@ -132,6 +133,10 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 		res.end(text);
 	});
 	const collab = new RelayCollab(scale?.blobs ?? options.dataDir, rooms);
+	const gate = scale?.postgres
+		? storageGate(() => scale.postgres!.reachable(), rooms, logger)
+		: null;
+	const guard = gate ? gate.guard(collab.guard) : collab.guard;
 	const access = new AccessControl(collab.registry, logger);
 	addBatchRoute(router, { secret, config, store, rooms, access: (claims) => access.check(claims) });
 	addCollabRoutes(router, { secret, config, collab });
@@ -209,7 +214,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 				config,
 				counters,
 				logger,
-				collab.guard,
+				guard,
 				verdict.role
 			);
 			const untrack = access.track(connection);
@@ -277,6 +282,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 				closing = true;
 				clearInterval(ping);
 				access.close();
+				gate?.close();
 				const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
 				for (const ws of sockets) ws.close(CLOSE.goingAway, 'relay shutting down');
 				server.closeAllConnections();

@@ -4,6 +4,7 @@ import { signToken } from '../../sync-server/src/auth/token';
 import { openPostgres } from '../../sync-server/src/scale/postgres';
 import {
 	allSynced,
+	collectRelayErrors,
 	connectClient,
 	waitFor,
 	type TestClient
@@ -159,6 +160,37 @@ describe('relay instances failing', () => {
 			() => a.doc.getText('t').toString() === '> written while Redis was down',
 			'fan-out works again'
 		);
+	}, 60_000);
+
+	it('PostgreSQL down: writes are refused with a clear error, open documents stay readable, refused edits arrive once it is back', async () => {
+		const r = cluster.relays[1];
+		const writer = client(r.wsUrl, 'fo/pg');
+		const reader = client(r.wsUrl, 'fo/pg');
+		await allSynced(writer, reader);
+		writer.doc.getText('t').insert(0, 'stored.');
+		await waitFor(() => reader.doc.getText('t').toString() === 'stored.', 'first edit');
+		const errors = collectRelayErrors(writer);
+		await cluster.postgres.kill();
+		await waitFor(
+			async () => (await fetch(`${r.url}/readyz`)).status === 503,
+			'not ready without storage'
+		);
+		writer.doc.getText('t').insert(7, ' refused.');
+		await waitFor(() => errors.length > 0, 'the writer is told');
+		expect(errors[0]).toMatchObject({ code: 'rejected_update', room: 'fo/pg' });
+		expect(errors[0].message).toMatch(/PostgreSQL\) is unreachable: this edit was not stored/);
+		expect(reader.doc.getText('t').toString()).toBe('stored.');
+		expect(reader.provider.wsconnected).toBe(true);
+		expect((await health(r.url)).ok).toBe(true);
+
+		await cluster.postgres.start();
+		await waitFor(
+			() => reader.doc.getText('t').toString() === 'stored. refused.',
+			'the refused edit, re-sent after reconnecting, reaches the reader',
+			15_000
+		);
+		const copy = await connectAndRead(cluster.relays[2].wsUrl, 'fo/pg');
+		expect(copy.getText('t').toString()).toBe('stored. refused.');
 	}, 60_000);
 });
 

@@ -35,8 +35,9 @@ export function postgresBin(): string | null {
 }
 
 const asRoot = process.getuid?.() === 0;
-/** argv run as `nobody` when we are root. */
-const asUser = (argv: string[]) => (asRoot ? ['runuser', '-u', 'nobody', '--', ...argv] : argv);
+/** Spawn options running PostgreSQL as `nobody` when we are root (it refuses to run as root). */
+const NOBODY = 65534;
+const asUser = asRoot ? { uid: NOBODY, gid: NOBODY } : {};
 
 async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
 	const end = Date.now() + ms;
@@ -73,19 +74,17 @@ export async function startPostgres(): Promise<PostgresServer> {
 	if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
 	const dir = mkdtempSync(join(tmpdir(), 'promptloom-pg-'));
 	const data = join(dir, 'data');
-	if (asRoot) chownSync(dir, 65534, 65534);
-	execFileSync(
-		asUser([join(bin, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync'])[0],
-		asUser([join(bin, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']).slice(
-			1
-		),
-		{ stdio: 'ignore' }
-	);
+	if (asRoot) chownSync(dir, NOBODY, NOBODY);
+	execFileSync(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync'], {
+		stdio: 'ignore',
+		cwd: dir,
+		...asUser
+	});
 	const port = await freePort();
 	const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
 	let child: ChildProcess | null = null;
 	const start = async () => {
-		const argv = asUser([
+		const argv = [
 			join(bin, 'postgres'),
 			'-D',
 			data,
@@ -104,8 +103,8 @@ export async function startPostgres(): Promise<PostgresServer> {
 			'full_page_writes=off',
 			'-c',
 			'max_connections=200'
-		]);
-		child = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
+		];
+		child = spawn(argv[0], argv.slice(1), { stdio: 'ignore', cwd: dir, ...asUser });
 		const pg = await import('pg');
 		await until('postgres', async () => {
 			const c = new pg.default.Client({ connectionString: url });
