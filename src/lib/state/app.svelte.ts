@@ -1,5 +1,5 @@
 /** @module The app's reactive state: one instance, fed by core events, used by every view. */
-import { openAppCore, type AppCore } from '$lib/core/app-core';
+import type { AppCore } from '$lib/core/app-core';
 import { PromptloomError } from '$lib/core/model/errors';
 import type { Folder, Project, Prompt } from '$lib/core/model/prompt';
 
@@ -35,6 +35,8 @@ class AppState {
 		if (this.core) return;
 		this.author = localStorage.getItem(AUTHOR_KEY) ?? '';
 		try {
+			// Loaded after the shell has painted: the core is most of the app's code.
+			const { openAppCore } = await import('$lib/core/app-core');
 			const core = await openAppCore({
 				author: () => this.author,
 				onBlocked: () =>

@@ -1,5 +1,6 @@
 /** @module Autosaving editor session for one prompt: journal each keystroke, save debounced. */
-import { accessFor, followAccess, type EditAccess } from '$lib/core/collab';
+import { accessFor, type EditAccess } from '$lib/core/collab/access';
+import { followAccess } from '$lib/core/collab/access-follower';
 import type { PromptPatch } from '$lib/core/library/library-service';
 import type { Prompt } from '$lib/core/model/prompt';
 import { clearDraft, readDraft, writeDraft } from '$lib/platform/draft-journal';

@@ -1,9 +1,9 @@
 /** @module UI state of semantic search: one worker-backed SemanticService, its model, status and progress. */
 import { app } from '$lib/state/app.svelte';
-import {
-	type SemanticService,
-	type SemanticStatus,
-	type SyncSummary
+import type {
+	SemanticService,
+	SemanticStatus,
+	SyncSummary
 } from '$lib/core/search/embeddings/semantic-service';
 import {
 	EmbedWorkerClient,

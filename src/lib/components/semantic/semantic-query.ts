@@ -1,6 +1,7 @@
 /** @module Runs a semantic, hybrid or "more like this" query and shapes hits like full-text ones. */
 import type { SearchFilters, SearchHit } from '$lib/core/search/full-text-index';
-import { promptText, type Prompt } from '$lib/core/model/prompt';
+import type { Prompt } from '$lib/core/model/prompt';
+import { promptText } from '$lib/core/model/prompt-text';
 import type { SemanticService } from '$lib/core/search/embeddings/semantic-service';
 
 export interface SemanticQuery {

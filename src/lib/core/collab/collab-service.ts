@@ -26,6 +26,7 @@ import {
 	type Role
 } from './types';
 import { readTokenClaims, type SharedWorkspaceConfig, type WorkspaceContext } from './workspace';
+import { accessFor, type EditAccess } from './access';
 
 export interface CollabEvents {
 	'collab:changed': { what: 'members' | 'reviews' | 'comments' | 'workspace' };
@@ -56,32 +57,7 @@ export interface WorkspaceSummary {
 	reviewsRequired: boolean;
 }
 
-/**
- * What the local user may do in the current workspace. Only owners and editors change prompts
- * (text, messages, metadata, commits, branches, merges, labels); a reviewer approves or rejects
- * reviews and comments; a viewer only reads.
- */
-export interface EditAccess {
-	role: Role;
-	/** The workspace's name as shown to the user. */
-	workspace: string;
-	canEdit: boolean;
-	canComment: boolean;
-	canApprove: boolean;
-}
-
-/** Roles that may change prompts. */
-export const EDITOR_ROLES: readonly Role[] = ['owner', 'editor'];
-
-export function accessFor(role: Role, workspace: string): EditAccess {
-	return {
-		role,
-		workspace,
-		canEdit: EDITOR_ROLES.includes(role),
-		canComment: role !== 'viewer',
-		canApprove: (APPROVER_ROLES as readonly Role[]).includes(role)
-	};
-}
+export { accessFor, EDITOR_ROLES, type EditAccess } from './access';
 
 const JOINED_KEY = 'collab:workspace';
 const appliedKey = (id: string) => `collab:applied:${id}`;

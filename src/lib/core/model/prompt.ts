@@ -130,8 +130,4 @@ export type PromptMetadata = Pick<
 	'modelConfig' | 'tags' | 'description' | 'customFields' | 'intent' | 'templateOptions'
 >;
 
-/** The full text of a prompt as one string (chat messages joined with role headers). */
-export function promptText(p: PromptContent): string {
-	if (p.type === 'text') return p.content;
-	return p.messages.map((m) => `[${m.role}]\n${m.content}`).join('\n\n');
-}
+export { promptText } from './prompt-text';

@@ -2,14 +2,7 @@
 import { PromptloomError, type ErrorCode } from '../../model/errors';
 import type { DuplicatePair } from './duplicates';
 import type { Embedder } from './embedder';
-import {
-	buildDuplicates,
-	buildLibraryMap,
-	type Analyzer,
-	type DuplicatesRequest,
-	type MapRequest,
-	type MapResult
-} from './library-map';
+import type { Analyzer, DuplicatesRequest, MapRequest, MapResult } from './library-map';
 import type { ModelChoice } from './model-choice';
 
 export type { ModelChoice };
@@ -125,8 +118,10 @@ export function createEmbedHandlers(
 			if (!current) throw new PromptloomError('embedding_unavailable', 'No model is loaded');
 			return current.embed(texts);
 		},
-		map: async (req) => buildLibraryMap(req),
-		duplicates: async (req) => buildDuplicates(req)
+		// Loaded on first use: the map's UMAP and k-means are most of the worker's code, and this
+		// module is also the app's side of the contract.
+		map: async (req) => (await import('./library-map')).buildLibraryMap(req),
+		duplicates: async (req) => (await import('./library-map')).buildDuplicates(req)
 	};
 }
 
