@@ -32,6 +32,7 @@ import { DexieAuditStorage } from './security/audit/storage.dexie';
 import { AuditRecorder } from './security/audit/recorder';
 import { followSyncWorkspace } from './security/audit/follow-sync';
 import { followSyncPolicy } from './security/scan/follow-sync';
+import { followSyncFewShot } from './fewshot/follow-sync';
 import { CollabService } from './collab/collab-service';
 import { ApiAccessService } from './api/api-access-service';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
@@ -294,6 +295,8 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 	const stopAuditFollow = followSyncWorkspace(audit, sync);
 	// So is its security policy (an owner edits it; every member's calls follow it).
 	const stopPolicyFollow = followSyncPolicy(security, sync, () => collab.access().role);
+	// And its few-shot sets, which templates insert with fewshot("name") on every member's device.
+	const stopFewShotFollow = followSyncFewShot(fewShot, sync, (what) => collab.assertCanEdit(what));
 	// Connecting with a token for "ada" makes "ada" the display name until another is chosen.
 	sync.onSessionChange(() => {
 		if (!options.author?.().trim()) void identity.prefill(relayUser()).catch(() => {});
@@ -327,6 +330,7 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 			await auditRecorder.idle();
 			stopAuditFollow();
 			stopPolicyFollow();
+			stopFewShotFollow();
 			await Promise.allSettled([sync.close(), evals.dispose()]);
 			plugins.dispose();
 			db.close();

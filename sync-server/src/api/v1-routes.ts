@@ -35,6 +35,7 @@ import {
 	sendApiError
 } from './http';
 import type { Selected } from './prompts';
+import { renderFewShotSets } from './fewshot';
 
 /** Wraps a handler so every failure becomes an API error answer. */
 export function apiRoute(
@@ -234,7 +235,7 @@ export function addV1Routes(router: Router, ctx: ApiContext): void {
 			const result = await prompts.render(who.workspace, selected, {
 				label: body.label,
 				variables: body.variables,
-				fewShotSets: body.fewShotSets,
+				fewShotSets: await renderFewShotSets(prompts, who.workspace, body.fewShotSets),
 				strict: body.strict
 			});
 			const out: RenderResponse = {

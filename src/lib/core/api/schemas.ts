@@ -218,7 +218,9 @@ export const renderRequestSchema = z
 			.array(fewShotSetSchema)
 			.max(50)
 			.optional()
-			.describe('Sets that fewshot("name") and {fewshot: name} messages insert.'),
+			.describe(
+				'Sets that fewshot("name") and {fewshot: name} messages insert, besides the workspace\'s synced sets (a set given here replaces the workspace set of the same name).'
+			),
 		strict: z
 			.boolean()
 			.default(true)
