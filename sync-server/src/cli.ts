@@ -12,7 +12,7 @@ import { runMigrateCli, MIGRATE_USAGE } from './scale/migrate-cli';
 import { openPostgres } from './scale/postgres';
 import { APIKEY_USAGE, runApiKeyCli } from './api/keys-cli';
 import { enrollFromCli } from './collab/registry';
-import { jsonLineLogger } from './logger';
+import { batchedWriter, jsonLineLogger } from './logger';
 import { startRelay } from './relay';
 
 export const RELAY_USAGE = `Usage:
@@ -140,11 +140,12 @@ async function runServer(args: string[], io: RelayCliIO): Promise<number> {
 	const dataDir = postgres
 		? (values.data ?? (await mkdtemp(join(tmpdir(), 'promptloom-relay-instance-'))))
 		: requireValue(values, 'data');
+	const logLines = batchedWriter((text) => io.stderr(text));
 	const relay = await startRelay({
 		port,
 		dataDir,
 		host: values.host ?? '127.0.0.1',
-		logger: jsonLineLogger((line) => io.stderr(line)),
+		logger: jsonLineLogger(logLines.write),
 		postgres,
 		redis
 	});
@@ -152,8 +153,10 @@ async function runServer(args: string[], io: RelayCliIO): Promise<number> {
 		`relay listening on ${relay.url} (WebSocket ${relay.wsUrl}/<workspaceId>/<docId>, token as subprotocol "token.<token>")\n`
 	);
 	const signal = await (io.untilStopped ?? waitForSignal)();
+	logLines.flush();
 	io.stderr(`relay: ${signal}, closing\n`);
 	await relay.close();
+	logLines.flush();
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonLineLogger, redactingLogger, type RelayLogger } from './logger';
+import { batchedWriter, jsonLineLogger, redactingLogger, type RelayLogger } from './logger';
 
 const JWT =
 	'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ3cyI6InRlYW0iLCJyb2xlIjoiZWRpdG9yIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
@@ -34,5 +34,36 @@ describe('relay logs', () => {
 		};
 		redactingLogger(inner).info(`connected ${JWT}`, { token: JWT });
 		expect(JSON.stringify(seen)).not.toContain(JWT.split('.')[2]);
+	});
+});
+
+describe('batched log writes', () => {
+	it('writes the lines of one turn of the event loop in one piece, in order', async () => {
+		const writes: string[] = [];
+		const lines = batchedWriter((t) => writes.push(t));
+		const log = jsonLineLogger(lines.write);
+		log.info('one');
+		log.warn('two');
+		expect(writes).toEqual([]);
+		await new Promise((r) => setImmediate(r));
+		expect(writes).toHaveLength(1);
+		expect(
+			writes[0]
+				.split('\n')
+				.filter(Boolean)
+				.map((l) => JSON.parse(l).message)
+		).toEqual(['one', 'two']);
+		log.info('three');
+		lines.flush();
+		expect(writes).toHaveLength(2);
+		expect(writes[1]).toContain('"three"');
+	});
+
+	it('does not hold more than 64 KB back', () => {
+		const writes: string[] = [];
+		const lines = batchedWriter((t) => writes.push(t));
+		for (let i = 0; i < 100; i++) lines.write('x'.repeat(1000) + '\n');
+		expect(writes).toHaveLength(1);
+		expect(writes[0].length).toBeGreaterThanOrEqual(65_536);
 	});
 });

@@ -60,3 +60,37 @@ export function jsonLineLogger(
 		write(JSON.stringify({ time: new Date().toISOString(), level, message, ...fields }) + '\n');
 	return redactingLogger({ info: log('info'), warn: log('warn'), error: log('error') });
 }
+
+/**
+ * Collects lines and hands them to `write` in one piece per turn of the event loop (or at 64 KB):
+ * a busy relay logs every request, and a write per line (synchronous for pipes and files) costs
+ * more than serving a cached GET. `flush` writes what is pending at once (before shutting down).
+ */
+export function batchedWriter(write: (text: string) => void): {
+	write: (line: string) => void;
+	flush: () => void;
+} {
+	let pending: string[] = [];
+	let size = 0;
+	let scheduled = false;
+	const flush = () => {
+		scheduled = false;
+		if (pending.length === 0) return;
+		const text = pending.join('');
+		pending = [];
+		size = 0;
+		write(text);
+	};
+	return {
+		write(line) {
+			pending.push(line);
+			size += line.length;
+			if (size >= 65_536) flush();
+			else if (!scheduled) {
+				scheduled = true;
+				setImmediate(flush);
+			}
+		},
+		flush
+	};
+}
