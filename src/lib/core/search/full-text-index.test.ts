@@ -302,6 +302,19 @@ describe('FullTextIndex', () => {
 		expect(index.search('email', { folderId: 'root', tag: 'r6' }, 1000).length).toBe(250);
 	});
 
+	it('finds prefixes among thousands of words added one prompt at a time', () => {
+		const index = new FullTextIndex();
+		index.rebuild([], []);
+		const names = Array.from({ length: 3000 }, (_, i) => `w${(i * 7919) % 3000}x`);
+		names.forEach((name, i) =>
+			index.upsert(prompt(`p${i}`, { name, description: '', content: 'body', tags: [] }))
+		);
+		for (const q of ['w12', 'w2999', 'w7', 'w30']) {
+			const want = names.filter((n) => n.startsWith(q)).length;
+			expect(index.search(q, {}, 5000).length).toBe(q.length >= 3 ? want : 0);
+		}
+	});
+
 	it('ranks a word in the name above the same word in the content, and a typo finds the word', () => {
 		const index = new FullTextIndex();
 		index.rebuild(
