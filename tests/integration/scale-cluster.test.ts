@@ -90,6 +90,22 @@ describe('three relay instances on PostgreSQL and Redis', () => {
 		}, 'documents dropped when their clients left');
 	}, 60_000);
 
+	it('presence travels between instances and leaves with its client', async () => {
+		const token = await signToken(secret, { workspace: 'scale', role: 'editor', user: 'p' });
+		const ana = client(cluster.relays[0].wsUrl, 'scale/presence', token);
+		const ben = client(cluster.relays[1].wsUrl, 'scale/presence', token);
+		const cy = client(cluster.relays[2].wsUrl, 'scale/presence', token);
+		await allSynced(ana, ben, cy);
+		ana.provider.awareness.setLocalStateField('user', { name: 'ana' });
+		const seesAna = (c: TestClient) =>
+			[...c.provider.awareness.getStates().values()].some(
+				(s) => (s as { user?: { name?: string } }).user?.name === 'ana'
+			);
+		await waitFor(() => seesAna(ben) && seesAna(cy), 'ana visible on the other instances');
+		ana.destroy();
+		await waitFor(() => !seesAna(ben) && !seesAna(cy), 'ana gone when she leaves');
+	}, 30_000);
+
 	it('the REST API answers the same from every instance (keys and tokens made by the CLI on PostgreSQL)', async () => {
 		const pgUrl = cluster.postgres.url;
 		const owner = await cli(
