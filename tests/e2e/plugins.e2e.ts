@@ -39,7 +39,7 @@ async function install(page: Page, name: string, permission: string) {
 const CSV = [
 	'answer',
 	'The cat sat on the mat.',
-	'Notwithstanding considerable institutional heterogeneity, interoperability necessitates standardisation.'
+	'Notwithstanding considerable institutional heterogeneity interoperability necessitates standardisation.'
 ].join('\n');
 
 describe('plugins in the browser', () => {

@@ -19,6 +19,9 @@ type Pending = {
 	timer: ReturnType<typeof setTimeout>;
 };
 
+/** A request before it is numbered (distributed over the union's members). */
+type Unnumbered<T> = T extends unknown ? Omit<T, 'id'> : never;
+
 /** Extra time a worker gets beyond a call's own limit (and to start and compile, on open). */
 const GRACE_MS = 2000;
 const STARTUP_MS = 10_000;
@@ -64,7 +67,7 @@ export class WorkerModuleSessions implements ModuleSessionFactory {
 	}
 
 	#send(
-		request: Omit<SessionWorkerRequest, 'id'>,
+		request: Unnumbered<SessionWorkerRequest>,
 		waitMs: number
 	): Promise<string | boolean | null> {
 		const worker = this.#ensure();
