@@ -1,4 +1,6 @@
 /** Plugins in the app's core: installed from files after a preview of permissions, enabled, used, updated, removed. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -102,5 +104,29 @@ describe('plugins in the app', () => {
 			/plugin reading-level did not pass its checks: scorers\/flesch example 2: expected \{"pass":false\}/
 		);
 		expect(await core.plugins.list()).toEqual([]);
+	});
+
+	it('installs from the URL of a manifest, fetching the module named beside it', async () => {
+		const server = createServer((req, res) => {
+			readFile(join(EXAMPLES, decodeURIComponent(req.url ?? '/')))
+				.then((body) => res.end(body))
+				.catch(() => {
+					res.statusCode = 404;
+					res.end();
+				});
+		});
+		await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+		try {
+			const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/deploy-yaml/promptloom-plugin.json`;
+			const fetched = await core.plugins.fetchFromUrl(url);
+			expect(fetched.source).toBe(url);
+			expect(fetched.code).toContain('export const exporters');
+			expect(await core.plugins.install(fetched)).toMatchObject({ id: 'deploy-yaml', source: url });
+			await expect(
+				core.plugins.fetchFromUrl(url.replace('deploy-yaml', 'missing'))
+			).rejects.toThrow(/answered HTTP 404/);
+		} finally {
+			server.close();
+		}
 	});
 });
