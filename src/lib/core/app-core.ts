@@ -40,6 +40,7 @@ import { idbPersistence } from './sync/idb-persistence';
 import { memoryPersistence } from './sync/doc-persistence';
 import { buildDashboard, type Dashboard, type DashboardOptions } from './analytics/dashboard';
 import { DexieAnalyticsSource } from './analytics/source.dexie';
+import { readProduction, type ProductionVersion } from './analytics/production';
 import { SemanticService, type SemanticServiceOptions } from './search/embeddings/semantic-service';
 import { SecurityService } from './security/scan/security-service';
 import { createWebScanner } from './security/scan/scan-worker.web';
@@ -99,7 +100,14 @@ export interface AppCore {
 	/** My display name and colour (Settings), used by commits, presence and cursors. */
 	identity: IdentityService;
 	/** Dashboards over evaluation runs: the whole workspace, or one prompt. */
-	analytics: { dashboard(filter?: DashboardOptions): Promise<Dashboard> };
+	analytics: {
+		dashboard(filter?: DashboardOptions): Promise<Dashboard>;
+		/**
+		 * Production use per version as applications report it to the relay (a shared workspace's
+		 * synced aggregates, with latency and feedback drift); empty for a personal library.
+		 */
+		production(): Promise<ProductionVersion[]>;
+	};
 	/**
 	 * Semantic search over the library with a caller-provided embedder and analyzer (the browser
 	 * passes its worker); the service reads and writes vectors in this core's database.
@@ -321,7 +329,15 @@ export async function openAppCore(options: AppCoreOptions = {}): Promise<AppCore
 		api: new ApiAccessService({ context: () => collab.context(), fetch: options.sync?.fetch }),
 		sync,
 		identity,
-		analytics: { dashboard: (filter = {}) => buildDashboard(new DexieAnalyticsSource(db), filter) },
+		analytics: {
+			dashboard: (filter = {}) => buildDashboard(new DexieAnalyticsSource(db), filter),
+			production: async () => {
+				const s = sync.session;
+				if (!s) return [];
+				await s.docs.open();
+				return readProduction(s.docs.index);
+			}
+		},
 		createSemanticService: (o) => new SemanticService({ ...o, db, fullText: search, events }),
 		close: async () => {
 			await library.undoHistorySaved();

@@ -2,7 +2,9 @@
  * @module `POST /v1/observations` and `GET /v1/prompts/{name}/observations`: applications report
  * the calls they made with a prompt version (latency, cost, tokens, score, success) and read
  * per-version aggregates. Kept in memory and written to `<data>/observations.json` every few
- * seconds and at shutdown.
+ * seconds and at shutdown; the aggregates (with a series of batch means for drift detection) are
+ * published to the workspace's index document (`observations` map, written only by the relay),
+ * so every member's app shows them without holding raw rows.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +12,16 @@ import {
 	observationBatchSchema,
 	type ObservationAggregate
 } from '../../../src/lib/core/api/schemas';
+import * as Y from 'yjs';
+import {
+	OBSERVATION_BATCH,
+	OBSERVATION_SERIES_LENGTH,
+	OBSERVATIONS_MAP,
+	observationKey,
+	type ProductionStats
+} from '../../../src/lib/core/analytics/production';
+import { INDEX_DOC_ID } from '../../../src/lib/core/sync/workspace-docs';
+import { RELAY_API_ORIGIN } from '../collab/service';
 import type { Router } from '../http/router';
 import type { RelayLogger } from '../logger';
 import { authenticateKey } from './auth';
@@ -35,6 +47,18 @@ interface Aggregate {
 	scoreCount: number;
 	firstAt: number;
 	lastAt: number;
+	/** Id of the prompt (names can change; the app keys by id). Absent in files of old relays. */
+	promptId?: string;
+	/** Consecutive batches of {@link OBSERVATION_BATCH} observations, the last one filling. */
+	series?: Batch[];
+}
+
+interface Batch {
+	count: number;
+	latencySum: number;
+	latencyCount: number;
+	scoreSum: number;
+	scoreCount: number;
 }
 
 const empty = (now: number): Aggregate => ({
@@ -68,6 +92,10 @@ export class ObservationStore {
 	#dirty = false;
 	#timer: ReturnType<typeof setInterval> | null = null;
 	readonly #path: string;
+	/** Workspaces whose aggregates changed since they were last published. */
+	readonly #unpublished = new Set<string>();
+	/** Writes a workspace's aggregates into its index document (set by the API). */
+	publish: ((workspace: string, stats: ProductionStats[]) => Promise<void>) | null = null;
 
 	constructor(
 		dataDir: string,
@@ -101,11 +129,31 @@ export class ObservationStore {
 			score?: number;
 			success: boolean;
 		},
-		now = Date.now()
+		now = Date.now(),
+		promptId?: string
 	): void {
 		const byPrompt = (this.#table[workspace] ??= {});
 		const byVersion = (byPrompt[prompt] ??= {});
 		const a = (byVersion[versionId] ??= empty(now));
+		if (promptId) a.promptId = promptId;
+		const series = (a.series ??= []);
+		let batch = series.at(-1);
+		if (!batch || batch.count >= OBSERVATION_BATCH) {
+			series.push(
+				(batch = { count: 0, latencySum: 0, latencyCount: 0, scoreSum: 0, scoreCount: 0 })
+			);
+			if (series.length > OBSERVATION_SERIES_LENGTH) series.shift();
+		}
+		batch.count++;
+		if (o.latencyMs !== undefined) {
+			batch.latencySum += o.latencyMs;
+			batch.latencyCount++;
+		}
+		if (o.score !== undefined) {
+			batch.scoreSum += o.score;
+			batch.scoreCount++;
+		}
+		this.#unpublished.add(workspace);
 		a.count++;
 		if (!o.success) a.failures++;
 		if (o.latencyMs !== undefined) {
@@ -153,7 +201,53 @@ export class ObservationStore {
 			.sort((x, y) => (y.version.number ?? 0) - (x.version.number ?? 0));
 	}
 
+	/** The aggregates of a workspace as the app reads them (versions whose prompt id is known). */
+	stats(workspace: string): ProductionStats[] {
+		const out: ProductionStats[] = [];
+		for (const [prompt, byVersion] of Object.entries(this.#table[workspace] ?? {}))
+			for (const [versionId, a] of Object.entries(byVersion)) {
+				if (!a.promptId) continue;
+				out.push({
+					promptId: a.promptId,
+					prompt,
+					versionId,
+					count: a.count,
+					failures: a.failures,
+					latencyMean: a.latencyCount ? a.latencySum / a.latencyCount : null,
+					latencyP50: median(a.latencies),
+					costTotal: a.costTotal,
+					tokensIn: a.tokensIn,
+					tokensOut: a.tokensOut,
+					scoreMean: a.scoreCount ? a.scoreSum / a.scoreCount : null,
+					scoreCount: a.scoreCount,
+					firstAt: a.firstAt,
+					lastAt: a.lastAt,
+					series: (a.series ?? []).map((b) => ({
+						count: b.count,
+						latencyMean: b.latencyCount ? b.latencySum / b.latencyCount : null,
+						scoreMean: b.scoreCount ? b.scoreSum / b.scoreCount : null
+					}))
+				});
+			}
+		return out;
+	}
+
+	/** Publishes the aggregates of workspaces that changed (see {@link publish}). */
+	async publishChanged(): Promise<void> {
+		if (!this.publish) return;
+		for (const ws of [...this.#unpublished]) {
+			this.#unpublished.delete(ws);
+			try {
+				await this.publish(ws, this.stats(ws));
+			} catch (e) {
+				this.#unpublished.add(ws);
+				this.logger.warn('publishing observations failed', { workspace: ws, error: String(e) });
+			}
+		}
+	}
+
 	async flush(): Promise<void> {
+		await this.publishChanged();
 		if (!this.#dirty) return;
 		this.#dirty = false;
 		try {
@@ -179,6 +273,19 @@ export function addObservationRoutes(
 	store: ObservationStore
 ): void {
 	const { prompts, keys, limiter } = ctx;
+	// Aggregates go into the index document as the relay's own write, like its API commits.
+	store.publish = (workspace, stats) =>
+		prompts.docs.with(workspace, INDEX_DOC_ID, 'any', async (index) => {
+			const map = index.doc.getMap(OBSERVATIONS_MAP);
+			Y.transact(
+				index.doc,
+				() => {
+					for (const s of stats) map.set(observationKey(s.promptId, s.versionId), s);
+				},
+				RELAY_API_ORIGIN
+			);
+			await index.persisted();
+		});
 
 	router.add(
 		'POST',
@@ -187,16 +294,18 @@ export function addObservationRoutes(
 			const who = await authenticateKey(req, keys, limiter, 'read', { basic: false });
 			const { observations } = await parseBody(req, ctx.maxBodyBytes, observationBatchSchema);
 			// Every version is resolved before anything is counted: one bad entry refuses the batch.
-			const resolved: string[] = [];
+			const resolved: { versionId: string; promptId: string }[] = [];
 			for (const o of observations)
 				resolved.push(
-					await prompts.withPrompt(
-						who.workspace,
-						o.prompt,
-						(state) => prompts.select(state, { version: o.version }).version.id
-					)
+					await prompts.withPrompt(who.workspace, o.prompt, (state) => ({
+						versionId: prompts.select(state, { version: o.version }).version.id,
+						promptId: state.entry.id
+					}))
 				);
-			observations.forEach((o, i) => store.add(who.workspace, o.prompt, resolved[i], o));
+			const now = Date.now();
+			observations.forEach((o, i) =>
+				store.add(who.workspace, o.prompt, resolved[i].versionId, o, now, resolved[i].promptId)
+			);
 			sendAnswer(req, res, jsonAnswer({ accepted: observations.length }, 'no-store'), 202);
 		})
 	);

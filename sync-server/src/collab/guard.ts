@@ -3,7 +3,8 @@
  * approved review in the same document, approvals may only be written by their approver with a
  * reviewer/owner role, review requests and comments only in their author's name, audit log
  * entries and keys are append-only and written only in their writer's name (`audit-guard.ts`),
- * workspace settings (the security policy) only by an owner.
+ * workspace settings (the security policy) only by an owner, production observations by nobody
+ * (the relay writes them itself).
  */
 import * as Y from 'yjs';
 import {
@@ -13,6 +14,8 @@ import {
 	readComments,
 	readLabelEvents,
 	readLabels,
+	OBSERVATIONS_MAP,
+	readPlainMap,
 	readReviews,
 	readSettings,
 	type LabelPointer
@@ -99,7 +102,8 @@ export async function checkCollabUpdate(
 			reviews: readReviews(probe),
 			approvals: readApprovals(probe),
 			comments: readComments(probe),
-			settings: readSettings(probe)
+			settings: readSettings(probe),
+			observations: readPlainMap(probe, OBSERVATIONS_MAP)
 		};
 		const audit = auditChangesDuring(probe, () => Y.applyUpdate(probe, update));
 		const after = {
@@ -108,7 +112,8 @@ export async function checkCollabUpdate(
 			reviews: readReviews(probe),
 			approvals: readApprovals(probe),
 			comments: readComments(probe),
-			settings: readSettings(probe)
+			settings: readSettings(probe),
+			observations: readPlainMap(probe, OBSERVATIONS_MAP)
 		};
 		const verdict = decide(probe, before, after, subject, policy);
 		if (!verdict.ok) return verdict;
@@ -125,6 +130,7 @@ type State = {
 	approvals: ReturnType<typeof readApprovals>;
 	comments: ReturnType<typeof readComments>;
 	settings: Map<string, unknown>;
+	observations: Map<string, unknown>;
 };
 
 function decide(
@@ -187,6 +193,11 @@ function decide(
 			return forbidden(
 				`only an owner may change the workspace setting "${name}" (you are ${subject.role === 'editor' ? 'an' : 'a'} ${subject.role})`
 			);
+
+	for (const [key] of changed(before.observations, after.observations))
+		return forbidden(
+			`production observations (${key.split('\u0000')[1]?.slice(0, 12) ?? key}) are written by the relay only`
+		);
 
 	if (policy.alone) return { ok: true };
 	const protectedSet = new Set(policy.protectedLabels);

@@ -11,6 +11,8 @@
  *   `core/security/audit/workspace-log.ts`)
  * - `settings`: setting name → plain JSON value of workspace-wide settings only an owner may
  *   change (the relay checks the writer's role), e.g. `security.policy`
+ * - `observations`: production aggregates per prompt version, written by the relay alone
+ *   (`core/analytics/production.ts`)
  * Label data is the sync engine's: `labels` (pair key → `Label`) and `labelEvents` (id → event).
  */
 import type * as Y from 'yjs';
@@ -28,6 +30,7 @@ export const COMMENTS_MAP = 'comments';
 export const AUDIT_KEYS_MAP = 'auditKeys';
 export const AUDIT_LOG_MAP = 'auditLog';
 export const SETTINGS_MAP = 'settings';
+export const OBSERVATIONS_MAP = 'observations';
 
 /** Maps whose changes the relay inspects. */
 export const GUARDED_MAPS = [
@@ -38,7 +41,8 @@ export const GUARDED_MAPS = [
 	COMMENTS_MAP,
 	AUDIT_KEYS_MAP,
 	AUDIT_LOG_MAP,
-	SETTINGS_MAP
+	SETTINGS_MAP,
+	OBSERVATIONS_MAP
 ];
 
 /**
@@ -114,9 +118,12 @@ export const readApprovals = (doc: Y.Doc) => readRecords<Approval>(doc, APPROVAL
 export const readComments = (doc: Y.Doc) => readRecords<CommentRecord>(doc, COMMENTS_MAP);
 
 /** Workspace settings of the `settings` map, as plain JSON by name. */
-export function readSettings(doc: Y.Doc): Map<string, unknown> {
+export const readSettings = (doc: Y.Doc) => readPlainMap(doc, SETTINGS_MAP);
+
+/** Entries of a map of plain JSON values. */
+export function readPlainMap(doc: Y.Doc, name: string): Map<string, unknown> {
 	const out = new Map<string, unknown>();
-	doc.getMap(SETTINGS_MAP).forEach((value, key) => {
+	doc.getMap(name).forEach((value, key) => {
 		const v = value as { toJSON?: () => unknown } | null;
 		out.set(key, v && typeof v === 'object' && typeof v.toJSON === 'function' ? v.toJSON() : v);
 	});
