@@ -5,9 +5,21 @@ import { decode, encode } from 'gpt-tokenizer/encoding/o200k_base';
 export function truncateTokens(text: string, n: number): string {
 	if (!Number.isInteger(n) || n < 0)
 		throw new Error('truncate_tokens(n) needs a whole number n >= 0');
+	// Prompts render the same history again and again: keep recent results (tokenizing is costly).
+	const key = `${n}\u0000${text}`;
+	const known = truncated.get(key);
+	if (known !== undefined) return known;
 	const tokens = encode(text);
-	return tokens.length <= n ? text : decode(tokens.slice(0, n));
+	const result = tokens.length <= n ? text : decode(tokens.slice(0, n));
+	if (text.length <= TRUNCATED_TEXT_CHARS) {
+		truncated.set(key, result);
+		if (truncated.size > TRUNCATED_SIZE) truncated.delete(truncated.keys().next().value!);
+	}
+	return result;
 }
+const truncated = new Map<string, string>();
+const TRUNCATED_SIZE = 512;
+const TRUNCATED_TEXT_CHARS = 4096;
 
 /** Jinja2 `indent(width=4, first=False, blank=False)`; `width` may be a string to indent with. */
 export function indentText(

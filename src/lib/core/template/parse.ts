@@ -11,9 +11,24 @@ import {
 } from './types';
 import { validateProgram } from './validate';
 
-/** Recently parsed templates (programs are never mutated after parsing, so they can be shared). */
-const cache = new Map<string, ParsedTemplate>();
+/**
+ * Recently parsed templates by parse options, then by source text (programs are never mutated
+ * after parsing, so they can be shared). Keying by the source string itself lets a caller that
+ * renders the same strings again hit the cache without building a key.
+ */
+const cache = new Map<string, Map<string, ParsedTemplate>>();
 const CACHE_SIZE = 256;
+const OPTION_SETS = 8;
+
+function cacheFor(options: ParseOptions): Map<string, ParsedTemplate> {
+	const key = `${options.trimBlocks ? 1 : 0}${options.lstripBlocks ? 1 : 0}${options.maxTemplateChars ?? ''}/${options.maxDepth ?? ''}`;
+	let byText = cache.get(key);
+	if (!byText) {
+		cache.set(key, (byText = new Map()));
+		if (cache.size > OPTION_SETS) cache.delete(cache.keys().next().value!);
+	}
+	return byText;
+}
 
 export interface ParsedTemplate {
 	program: Program;
@@ -190,11 +205,11 @@ function parseSyntax(source: string, options: ParseOptions): { program: Program 
  * (too long, or nested deeper than `maxDepth`).
  */
 export function parseTemplate(source: string, options: ParseOptions = {}): ParsedTemplate {
-	const key = `${options.trimBlocks ? 1 : 0}${options.lstripBlocks ? 1 : 0}${options.maxTemplateChars ?? ''}/${options.maxDepth ?? ''}\u0000${source}`;
-	const cached = cache.get(key);
+	const byText = cacheFor(options);
+	const cached = byText.get(source);
 	if (cached) {
-		cache.delete(key);
-		cache.set(key, cached);
+		byText.delete(source);
+		byText.set(source, cached);
 		return cached;
 	}
 	const { program } = parseSyntax(source, options);
@@ -209,7 +224,7 @@ export function parseTemplate(source: string, options: ParseOptions = {}): Parse
 	};
 	const { includes, fewShotNames } = validateProgram(program, locate);
 	const parsed = Object.freeze({ program, includes, fewShotNames });
-	cache.set(key, parsed);
-	if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+	byText.set(source, parsed);
+	if (byText.size > CACHE_SIZE) byText.delete(byText.keys().next().value!);
 	return parsed;
 }

@@ -1,15 +1,11 @@
 /** @module In-process rendering of a text or chat prompt under a budget (the code the render workers run). */
 import type { Program } from './ast';
-import { toRenderContext } from './context';
+import { compileProgram } from './compile';
+import { toRuntimeVariables } from './context';
 import { TemplateError, inTemplate, limitError } from './errors';
 import { fewShotMessages, findFewShotSet } from './fewshot';
-import {
-	GuardedInterpreter,
-	TraceRecorder,
-	createGlobals,
-	toTemplateError,
-	type SessionConfig
-} from './interpreter';
+import { createGlobals, toTemplateError } from './globals';
+import { GuardedInterpreter, type SessionConfig } from './interpreter';
 import { effectiveLimits } from './limits';
 import { parseTemplate } from './parse';
 import type {
@@ -19,6 +15,8 @@ import type {
 	RenderWarning,
 	ResolvedIncludes
 } from './types';
+import { TraceRecorder } from './trace';
+import { childScope } from './values';
 import { analyzeVariables } from './variables';
 
 export { effectiveLimits };
@@ -47,36 +45,66 @@ function includedPrograms(
 	return out;
 }
 
+/** What the variable check needs of a set of programs, analysed once per set. */
+interface VariableUse {
+	required: string[];
+	used: Set<string>;
+}
+const programIds = new WeakMap<Program, number>();
+let nextProgramId = 0;
+const uses = new Map<string, VariableUse>();
+const USES_SIZE = 256;
+
+function variableUse(programs: Program[]): VariableUse {
+	let key = '';
+	for (const p of programs) {
+		let id = programIds.get(p);
+		if (id === undefined) programIds.set(p, (id = nextProgramId++));
+		key += `${id},`;
+	}
+	let use = uses.get(key);
+	if (!use) {
+		const variables = analyzeVariables(programs);
+		use = {
+			required: variables.filter((v) => v.required).map((v) => v.name),
+			used: new Set(variables.map((v) => v.name))
+		};
+		uses.set(key, use);
+		if (uses.size > USES_SIZE) uses.delete(uses.keys().next().value!);
+	}
+	return use;
+}
+
 function variableWarnings(
 	programs: Program[],
-	provided: Record<string, unknown>,
+	provided: Map<string, unknown>,
 	strict: boolean
 ): RenderWarning[] {
-	const used = analyzeVariables(programs);
+	const { required, used } = variableUse(programs);
 	const warnings: RenderWarning[] = [];
-	for (const v of used) {
-		if (v.required && !(v.name in provided))
+	for (const name of required) {
+		if (!provided.has(name))
 			warnings.push({
 				code: 'missing_variable',
-				variable: v.name,
-				message: `variable "${v.name}" is used but has no value`
+				variable: name,
+				message: `variable "${name}" is used but has no value`
 			});
 	}
-	const usedNames = new Set(used.map((v) => v.name));
-	for (const name of Object.keys(provided)) {
-		if (!usedNames.has(name))
+	for (const name of provided.keys()) {
+		if (!used.has(name))
 			warnings.push({
 				code: 'unused_variable',
 				variable: name,
 				message: `variable "${name}" is not used by the template`
 			});
 	}
-	const missing = warnings.filter((w) => w.code === 'missing_variable');
-	if (strict && missing.length > 0)
+	if (strict && warnings.some((w) => w.code === 'missing_variable')) {
+		const missing = warnings.filter((w) => w.code === 'missing_variable');
 		throw new TemplateError(
 			'template_variable',
 			`missing variable${missing.length > 1 ? 's' : ''}: ${missing.map((w) => w.variable).join(', ')}`
 		);
+	}
 	return warnings;
 }
 
@@ -96,7 +124,7 @@ export function renderRequest(req: RenderRequest): RenderResult {
 	};
 	if ((req.template === undefined) === (req.messages === undefined))
 		throw new TemplateError('validation', 'a render request needs either "template" or "messages"');
-	const context = toRenderContext(req.variables, limits);
+	const context = toRuntimeVariables(req.variables, limits);
 	const includes = req.includes ?? {};
 	const trace = options.trace ? new TraceRecorder() : null;
 	const config: SessionConfig = {
@@ -105,7 +133,7 @@ export function renderRequest(req: RenderRequest): RenderResult {
 		includes,
 		fewShotSets: req.fewShotSets ?? [],
 		now: clockOf(options.now),
-		contextNames: new Set(Object.keys(context)),
+		contextNames: new Set(context.keys()),
 		trace
 	};
 
@@ -138,7 +166,9 @@ export function renderRequest(req: RenderRequest): RenderResult {
 	const interpreter = new GuardedInterpreter(config, createGlobals(config, context));
 	const run = (program: Program, label: string): string => {
 		try {
-			return interpreter.renderProgram(interpreter.prepare(program));
+			// A child scope of the globals, so `set` does not leak between messages.
+			const result = compileProgram(program)(interpreter, childScope(interpreter.global));
+			return result.value as string;
 		} catch (e) {
 			const err = toTemplateError(e, limits.maxDepth);
 			throw req.messages ? inTemplate(err, label) : err;

@@ -1,6 +1,6 @@
 /** @module The Renderer interface and the worker protocol shared by the Node and browser render workers. */
 import { deserializeError, limitError, type SerializedError } from './errors';
-import { toRenderContext } from './context';
+import { checkRenderVariables } from './context';
 import { effectiveLimits } from './limits';
 import type { RenderRequest, RenderResult } from './types';
 
@@ -102,13 +102,11 @@ export function createWorkerRenderer(
 	const renderOne = async (req: RenderRequest): Promise<RenderResult> => {
 		if (disposed) throw new Error('the renderer was disposed');
 		const limits = effectiveLimits(req.options?.limits);
-		// The worker copies the variables again, but checking them here first fails too deep,
-		// cyclic or non-data variables with the same error as in-process, where posting them
-		// would overflow the stack of the structured clone or throw a DataCloneError.
-		const request =
-			req.variables === undefined
-				? req
-				: { ...req, variables: toRenderContext(req.variables, limits) };
+		// The worker converts the variables, but checking them here first fails too deep, cyclic
+		// or non-data variables with the same error as in-process, where posting them would
+		// overflow the stack of the structured clone or throw a DataCloneError.
+		checkRenderVariables(req.variables, limits);
+		const request = req;
 		const worker = current ?? start();
 		try {
 			await worker.ready;
