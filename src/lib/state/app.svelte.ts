@@ -18,7 +18,9 @@ const AUTHOR_KEY = 'promptloom:author';
 class AppState {
 	core: AppCore | null = null;
 	status = $state<StorageStatus>({ state: 'opening' });
-	prompts = $state<Prompt[]>([]);
+	// Raw: replaced as a whole on every change, never edited in place; a deep proxy over 10,000
+	// prompts made every read of a field tracked and slowed the list's first render.
+	prompts = $state.raw<Prompt[]>([]);
 	folders = $state<Folder[]>([]);
 	projects = $state<Project[]>([]);
 	toasts = $state<Toast[]>([]);
