@@ -74,6 +74,25 @@ export class DocCache {
 		}
 	}
 
+	/**
+	 * Document `docId` of `workspace` when it is already open (no loading, no waiting), for
+	 * answering from memory; its views and generation are the same as through {@link with}.
+	 */
+	peek(workspace: string, docId: string): Omit<OpenDoc, 'persisted'> | undefined {
+		const entry = this.#entries.get(`${workspace}/${docId}`);
+		if (!entry) return undefined;
+		return {
+			doc: entry.room.doc,
+			gen: entry.gen,
+			view: <V>(key: string, build: (doc: Y.Doc) => V): V => {
+				if (entry.views.has(key)) return entry.views.get(key) as V;
+				const v = build(entry.room.doc);
+				entry.views.set(key, v);
+				return v;
+			}
+		};
+	}
+
 	async #open(workspace: string, docId: string, filter: ChangeFilter): Promise<Entry> {
 		if (this.#closed) throw new Error('the relay is shutting down');
 		const name = `${workspace}/${docId}`;

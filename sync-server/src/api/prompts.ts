@@ -151,6 +151,17 @@ export class PromptService {
 		);
 	}
 
+	/**
+	 * The cached answer `key` for prompt `name` when both its documents are open and unchanged
+	 * since it was stored: a hot GET is answered without waiting for anything.
+	 */
+	cachedAnswer(workspace: string, name: string, key: string): Answer | undefined {
+		const index = this.docs.peek(workspace, INDEX_DOC_ID);
+		const entry = index?.view('index', (d) => readIndexView(d)).byName.get(name);
+		const doc = entry && this.docs.peek(workspace, promptDocId(entry.id));
+		return doc ? this.answers.get(key, `${index!.gen}:${doc.gen}`) : undefined;
+	}
+
 	/** Runs `read` with prompt `name` and its document decoded; 404 when there is no such prompt. */
 	withPrompt<T>(
 		workspace: string,

@@ -207,6 +207,8 @@ export function addV1Routes(router: Router, ctx: ApiContext): void {
 			const name = promptName(params);
 			const q = parseQuery(url, getPromptQuerySchema);
 			const key = `get\0${who.workspace}\0${name}\0${q.label ?? ''}\0${q.version ?? ''}`;
+			const hot = prompts.cachedAnswer(who.workspace, name, key);
+			if (hot) return sendAnswer(req, res, hot);
 			const answer = await prompts.withPrompt(who.workspace, name, (state, _index, doc) => {
 				const hit = prompts.answers.get(key, state.gens);
 				if (hit) return hit;
