@@ -8,6 +8,7 @@ import {
 	chatMessageSchema,
 	customFieldSchema,
 	modelConfigSchema,
+	refineUniqueCustomFields,
 	templateOptionsSchema
 } from '../model/prompt';
 import { labelNameSchema, versionRefSchema } from './schemas';
@@ -48,16 +49,7 @@ export const commitVersionRequestSchema = z
 	.superRefine((b, ctx) => {
 		if (b.type === 'chat' && b.messages.length === 0)
 			ctx.addIssue({ code: 'custom', path: ['messages'], message: 'a chat prompt needs messages' });
-		const keys = new Set<string>();
-		(b.customFields ?? []).forEach((f, i) => {
-			if (keys.has(f.key))
-				ctx.addIssue({
-					code: 'custom',
-					path: ['customFields', i, 'key'],
-					message: `duplicate custom field "${f.key}"`
-				});
-			keys.add(f.key);
-		});
+		refineUniqueCustomFields(b.customFields ?? [], ctx);
 	})
 	.meta({ id: 'CommitVersionRequest' });
 export type CommitVersionRequest = z.input<typeof commitVersionRequestSchema>;

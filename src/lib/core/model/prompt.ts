@@ -47,6 +47,20 @@ export const customFieldSchema = z
 	});
 export type CustomField = z.infer<typeof customFieldSchema>;
 
+/** Reports every custom field whose key an earlier field already has. */
+export function refineUniqueCustomFields(fields: CustomField[], ctx: z.RefinementCtx): void {
+	const keys = new Set<string>();
+	fields.forEach((f, i) => {
+		if (keys.has(f.key))
+			ctx.addIssue({
+				code: 'custom',
+				path: ['customFields', i, 'key'],
+				message: `duplicate custom field "${f.key}"`
+			});
+		keys.add(f.key);
+	});
+}
+
 export const templateOptionsSchema = z.object({
 	trimBlocks: z.boolean().default(false),
 	lstripBlocks: z.boolean().default(false)
@@ -87,18 +101,7 @@ export const promptSchema = z
 		/** Set when the prompt is in the trash. */
 		deletedAt: timestamp.nullable().default(null)
 	})
-	.superRefine((p, ctx) => {
-		const keys = new Set<string>();
-		p.customFields.forEach((f, i) => {
-			if (keys.has(f.key))
-				ctx.addIssue({
-					code: 'custom',
-					path: ['customFields', i, 'key'],
-					message: `duplicate custom field "${f.key}"`
-				});
-			keys.add(f.key);
-		});
-	});
+	.superRefine((p, ctx) => refineUniqueCustomFields(p.customFields, ctx));
 export type Prompt = z.infer<typeof promptSchema>;
 
 export const folderSchema = z.object({
