@@ -97,7 +97,7 @@ export async function createTextPrompt(page: Page, name: string, text: string): 
  * no role picker) and waits until the workspace is in sync.
  */
 export async function connectSync(page: Page, workspace: string, token: string): Promise<void> {
-	await page.getByRole('link', { name: '⟳ Sync' }).click();
+	await page.getByRole('link', { name: /^(⟳ )?Sync$/ }).click();
 	await page.getByTestId('sync-relay').fill(inject('relayUrl'));
 	await page.getByTestId('sync-workspace').fill(workspace);
 	await page.getByTestId('sync-token').fill(token);
