@@ -16,6 +16,7 @@ import { DEFAULT_POLICY, type SecurityPolicy } from '../../src/lib/core/security
 import { POLICY_SETTING } from '../../src/lib/core/security/scan/policy-doc';
 import { cliKey, commitPrompt, ownerDevice, type IssuedKey } from '../support/api-workspace';
 import { relayDevices, settle } from '../support/relay-devices';
+import { enrollFromCli } from '../../sync-server/src/collab/registry';
 import type { TestRelay } from '../../sync-server/testing/harness';
 
 const relays = relayScope(afterEach);
@@ -88,6 +89,32 @@ describe('workspace security policy', () => {
 		expect(stored.getMap(SETTINGS_MAP).get(POLICY_SETTING)).toMatchObject({
 			kinds: { pii: 'block' }
 		});
+	});
+
+	it("an owner joining a workspace without a policy brings the device's policy in", async () => {
+		const relay = await relays.start();
+		await enrollFromCli(relay.dataDir, 'team', 'olga', 'owner');
+		await enrollFromCli(relay.dataDir, 'team', 'eddie', 'editor');
+		const { device } = relayDevices(relays, () => relay);
+		const olga = await device('olga');
+		await olga.security.setPolicy(blockPii);
+		const eddie = await device('eddie');
+		await eddie.security.setPolicy(DEFAULT_POLICY);
+		await eddie.sync.connect({
+			relay: relay.relay.url,
+			workspace: 'team',
+			token: await relay.token('team', 'editor', 'eddie')
+		});
+		await olga.sync.connect({
+			relay: relay.relay.url,
+			workspace: 'team',
+			token: await relay.token('team', 'owner', 'olga')
+		});
+		await waitFor(
+			async () => (await eddie.security.policy()).kinds.pii === 'block',
+			"the owner's device policy becomes the workspace's"
+		);
+		expect((await olga.security.policy()).kinds.pii).toBe('block');
 	});
 
 	it('refuses an API move of production to a version with findings (409) until an owner waives it', async () => {

@@ -121,6 +121,21 @@ export class SecurityService {
 		return valid;
 	}
 
+	/**
+	 * An owner whose workspace has no policy yet brings this device's saved one in, so joining a
+	 * workspace never loosens what the owner had set (members then follow it). Called once the
+	 * workspace is in step with the relay, so an existing policy is never overwritten.
+	 */
+	async adoptDevicePolicy(): Promise<void> {
+		const ws = this.#workspace;
+		if (!ws || ws.role() !== 'owner' || readWorkspacePolicy(ws.doc)) return;
+		const rec = await this.#db.settings.get(POLICY_KEY);
+		if (!rec || this.#workspace?.doc !== ws.doc || readWorkspacePolicy(ws.doc)) return;
+		writeWorkspacePolicy(ws.doc, parsePolicy(rec.value), LOCAL_ORIGIN);
+		this.#cached = null;
+		await this.#notify();
+	}
+
 	async #notify(): Promise<void> {
 		const policy = await this.policy();
 		for (const l of this.#listeners) l(policy);
