@@ -153,6 +153,30 @@ describe('relay migrate and a relay on PostgreSQL', () => {
 		}
 	}, 60_000);
 
+	it('relay token takes PostgreSQL from PROMPTLOOM_POSTGRES_URL and signs with the shared secret', async () => {
+		process.env.PROMPTLOOM_POSTGRES_URL = postgres.url;
+		let r: Awaited<ReturnType<typeof cli>>;
+		try {
+			r = await cli('token', '--workspace', 'envws', '--role', 'editor', '--user', 'eve');
+		} finally {
+			delete process.env.PROMPTLOOM_POSTGRES_URL;
+		}
+		expect(r.code).toBe(0);
+		const pg = await openPostgres(postgres.url, { max: 1 });
+		try {
+			const { verifyToken } = await import('../../sync-server/src/auth/token');
+			const check = await verifyToken(pg.secret, r.out.trim());
+			expect(check).toMatchObject({ ok: true, claims: { workspace: 'envws', user: 'eve' } });
+			// The first user of a new workspace became its owner, in the shared registry.
+			const { readRegistryFile } = await import('../../sync-server/src/collab/registry');
+			expect((await readRegistryFile(pg.blobs, 'envws')).members).toMatchObject([
+				{ user: 'eve', role: 'owner' }
+			]);
+		} finally {
+			await pg.close();
+		}
+	});
+
 	it('answers with exit 2 and the usage for a bad migrate command line', async () => {
 		const r = await cli('migrate', '--postgres', postgres.url);
 		expect(r.code).toBe(2);
