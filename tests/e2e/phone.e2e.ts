@@ -8,12 +8,17 @@ const app = contextPerTest({ viewport: { width: 390, height: 844 } });
 const overflows = (page: Page) =>
 	page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 
+/** Screenshots land in test-results/phone/ for a person to look at (CI keeps them as artifacts). */
+const shot = (page: Page, name: string) =>
+	page.screenshot({ path: `test-results/phone/${name}.png`, fullPage: true });
+
 describe('on a phone', () => {
 	it('opens the sidebar as a menu and lays every main page out without sideways scrolling', async () => {
 		const page = await app.open('/');
 		await page.getByRole('button', { name: 'Load example prompts' }).click();
 		await page.locator('[data-prompt="code-review"]').waitFor();
 		expect(await overflows(page)).toBe(false);
+		await shot(page, 'library');
 		// The sidebar is hidden until the menu opens, and closes again after navigating.
 		expect(await page.locator('#sidebar').isVisible()).toBe(false);
 		await page.getByRole('button', { name: 'Menu' }).click();
@@ -23,10 +28,16 @@ describe('on a phone', () => {
 		await page.locator('[data-prompt="code-review"]').getByRole('link').click();
 		await page.getByTestId('prompt-name').waitFor();
 		expect(await overflows(page)).toBe(false);
+		await shot(page, 'prompt');
 		for (const path of [
 			'/playground',
 			'/evals',
+			'/evals/new',
 			'/datasets',
+			'/fewshot',
+			'/analytics',
+			'/map',
+			'/trash',
 			'/security',
 			'/api',
 			'/workspace',
@@ -37,6 +48,7 @@ describe('on a phone', () => {
 			await page.goto(new URL(path, page.url()).href);
 			await page.locator('main h1').first().waitFor();
 			expect(`${path}: ${await overflows(page)}`).toBe(`${path}: false`);
+			await shot(page, path.slice(1).replace(/\//g, '-'));
 		}
 		expect(pageErrors(page)).toEqual([]);
 	});
