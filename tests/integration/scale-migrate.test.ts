@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { ApiKeyStore } from '../../sync-server/src/api/keys';
 import { runRelayCli } from '../../sync-server/src/cli';
 import { enrollFromCli } from '../../sync-server/src/collab/registry';
 import { startRelay, type RelayHandle } from '../../sync-server/src/relay';
@@ -174,6 +175,33 @@ describe('relay migrate and a relay on PostgreSQL', () => {
 			]);
 		} finally {
 			await pg.close();
+		}
+	});
+
+	it('keys and members written at once through two instances are all kept (conditional writes)', async () => {
+		const [one, two] = await Promise.all([
+			openPostgres(postgres.url, { max: 4 }),
+			openPostgres(postgres.url, { max: 4 })
+		]);
+		try {
+			const stores = [new ApiKeyStore(one.blobs), new ApiKeyStore(two.blobs)];
+			await Promise.all(
+				Array.from({ length: 12 }, (_, i) =>
+					stores[i % 2].create({ workspace: 'race', scope: 'read', name: `k${i}`, createdBy: 't' })
+				)
+			);
+			expect((await new ApiKeyStore(one.blobs).list('race')).map((k) => k.name).sort()).toEqual(
+				Array.from({ length: 12 }, (_, i) => `k${i}`).sort()
+			);
+			const users = Array.from({ length: 8 }, (_, i) => `user${i}`);
+			await Promise.all(
+				users.map((u, i) => enrollFromCli(i % 2 ? one.blobs : two.blobs, 'race', u, 'editor'))
+			);
+			const { readRegistryFile } = await import('../../sync-server/src/collab/registry');
+			const members = (await readRegistryFile(one.blobs, 'race')).members.map((m) => m.user);
+			expect(members.sort()).toEqual(users);
+		} finally {
+			await Promise.all([one.close(), two.close()]);
 		}
 	});
 

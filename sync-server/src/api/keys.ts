@@ -19,7 +19,7 @@ import {
 	type CreatedApiKey
 } from '../../../src/lib/core/api/schemas';
 import { z } from '../../../src/lib/core/model/zod';
-import { fileBlobs, type RelayBlobs } from '../storage/blobs';
+import { fileBlobs, retryOnConflict, type RelayBlobs } from '../storage/blobs';
 
 export const API_KEYS_FILE_NAME = 'api-keys.json';
 
@@ -140,18 +140,21 @@ export class ApiKeyStore {
 
 	/** Re-reads the file, applies `change` and writes it back (one change at a time). */
 	async #update<T>(change: (records: ApiKeyRecord[]) => T): Promise<T> {
-		const run = this.#writes.then(async () => {
-			await this.#refresh(true);
-			const records = this.#records.map((r) => ({ ...r }));
-			const result = change(records);
-			await this.#blobs.write(
-				API_KEYS_FILE_NAME,
-				JSON.stringify({ version: 1, keys: records }, null, '\t') + '\n'
-			);
-			this.#set(records);
-			this.#signature = await this.#stat();
-			return result;
-		});
+		const run = this.#writes.then(() =>
+			retryOnConflict(async () => {
+				await this.#refresh(true);
+				const records = this.#records.map((r) => ({ ...r }));
+				const result = change(records);
+				await this.#blobs.write(
+					API_KEYS_FILE_NAME,
+					JSON.stringify({ version: 1, keys: records }, null, '\t') + '\n',
+					this.#signature
+				);
+				this.#set(records);
+				this.#signature = await this.#stat();
+				return result;
+			})
+		);
 		this.#writes = run.then(
 			() => undefined,
 			() => undefined

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { DEFAULT_PROTECTED_LABELS } from '../../../src/lib/core/collab/doc-schema';
 import type { Member } from '../../../src/lib/core/collab/types';
 import { isRole, type Role } from '../auth/token';
-import { fileBlobs, type RelayBlobs } from '../storage/blobs';
+import { fileBlobs, retryOnConflict, type RelayBlobs } from '../storage/blobs';
 
 /** A data directory (files) or shared storage (PostgreSQL). */
 export type RegistryStorage = string | RelayBlobs;
@@ -66,11 +66,13 @@ export async function readRegistryFile(
 /** Writes a registry atomically (temp file + rename, or one row). */
 export async function writeRegistryFile(
 	where: RegistryStorage,
-	record: WorkspaceRecord
+	record: WorkspaceRecord,
+	ifSignature?: string
 ): Promise<void> {
 	await blobsOf(where).write(
 		registryBlobName(record.workspace),
-		JSON.stringify(record, null, 2) + '\n'
+		JSON.stringify(record, null, 2) + '\n',
+		ifSignature
 	);
 }
 
@@ -85,14 +87,18 @@ export async function enrollFromCli(
 	role: Role,
 	now = Date.now()
 ): Promise<Role> {
-	const record = await readRegistryFile(dataDir, workspace);
-	const existing = record.members.find((m) => m.user === user);
-	if (existing) return existing.role;
-	const granted: Role = record.members.length === 0 ? 'owner' : role;
-	record.members.push({ user, role: granted, addedAt: now, addedBy: 'cli' });
-	record.updatedAt = now;
-	await writeRegistryFile(dataDir, record);
-	return granted;
+	const blobs = blobsOf(dataDir);
+	return retryOnConflict(async () => {
+		const signature = await blobs.signature(registryBlobName(workspace));
+		const record = await readRegistryFile(blobs, workspace);
+		const existing = record.members.find((m) => m.user === user);
+		if (existing) return existing.role;
+		const granted: Role = record.members.length === 0 ? 'owner' : role;
+		record.members.push({ user, role: granted, addedAt: now, addedBy: 'cli' });
+		record.updatedAt = now;
+		await writeRegistryFile(blobs, record, signature);
+		return granted;
+	});
 }
 
 /** What `record` makes of `user` holding a token with `tokenRole` (see {@link Membership}). */
@@ -186,23 +192,35 @@ export class MemberRegistry {
 		workspace: string,
 		change: (record: WorkspaceRecord) => WorkspaceRecord
 	): Promise<WorkspaceRecord> {
-		const run = (this.writes.get(workspace) ?? Promise.resolve()).then(async () => {
-			const next = change(structuredClone(await this.get(workspace)));
-			next.updatedAt = Date.now();
-			await writeRegistryFile(this.blobs, next);
-			const signature = await this.blobs.signature(registryBlobName(workspace));
-			this.cache.set(workspace, {
-				record: Promise.resolve(next),
-				signature,
-				checkedAt: Date.now()
-			});
-			this.publish(next);
-			return next;
-		});
+		const run = (this.writes.get(workspace) ?? Promise.resolve()).then(() =>
+			retryOnConflict(() => this.writeOnce(workspace, change))
+		);
 		this.writes.set(
 			workspace,
 			run.catch(() => {})
 		);
 		return run;
+	}
+
+	/** One read-modify-write of the registry, from its current stored version. */
+	private async writeOnce(
+		workspace: string,
+		change: (record: WorkspaceRecord) => WorkspaceRecord
+	): Promise<WorkspaceRecord> {
+		const cached = this.cache.get(workspace);
+		if (cached) cached.checkedAt = -Infinity;
+		const current = await this.get(workspace);
+		const read = this.cache.get(workspace)?.signature;
+		const next = change(structuredClone(current));
+		next.updatedAt = Date.now();
+		await writeRegistryFile(this.blobs, next, read);
+		const signature = await this.blobs.signature(registryBlobName(workspace));
+		this.cache.set(workspace, {
+			record: Promise.resolve(next),
+			signature,
+			checkedAt: Date.now()
+		});
+		this.publish(next);
+		return next;
 	}
 }

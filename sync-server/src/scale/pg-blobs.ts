@@ -4,7 +4,7 @@
  * signature; the secret is created once by whichever instance or CLI comes first.
  */
 import type { Pool } from 'pg';
-import type { RelayBlobs } from '../storage/blobs';
+import { BlobConflict, type RelayBlobs } from '../storage/blobs';
 
 export function pgBlobs(pool: Pool, onWrite?: (name: string) => void): RelayBlobs {
 	return {
@@ -15,7 +15,23 @@ export function pgBlobs(pool: Pool, onWrite?: (name: string) => void): RelayBlob
 			);
 			return rows[0]?.body ?? null;
 		},
-		async write(name, text) {
+		async write(name, text, ifSignature) {
+			if (ifSignature !== undefined) {
+				const result =
+					ifSignature === 'none'
+						? await pool.query(
+								'INSERT INTO promptloom_blobs (name, body) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
+								[name, text]
+							)
+						: await pool.query(
+								`UPDATE promptloom_blobs SET body = $2, version = version + 1, updated_at = now()
+								 WHERE name = $1 AND version = $3`,
+								[name, text, ifSignature.replace(/^v/, '')]
+							);
+				if (result.rowCount !== 1) throw new BlobConflict(name);
+				onWrite?.(name);
+				return;
+			}
 			await pool.query(
 				`INSERT INTO promptloom_blobs (name, body) VALUES ($1, $2)
 				 ON CONFLICT (name) DO UPDATE

@@ -10,12 +10,34 @@ import { dirname, join } from 'node:path';
 export interface RelayBlobs {
 	/** The document's text, or null when there is none. */
 	read(name: string): Promise<string | null>;
-	/** Replaces the document atomically. */
-	write(name: string, text: string): Promise<void>;
+	/**
+	 * Replaces the document atomically. With `ifSignature`, only while its signature is still that
+	 * one (else {@link BlobConflict}): read-modify-write cycles of several relay instances then
+	 * never drop each other's changes. Files ignore it: one relay owns a data directory.
+	 */
+	write(name: string, text: string, ifSignature?: string): Promise<void>;
 	/** Changes whenever the document is written; `none` when there is none. */
 	signature(name: string): Promise<string>;
 	/** Calls `listener` with the name of every document written by another relay instance. */
 	onRemoteWrite?(listener: (name: string) => void): () => void;
+}
+
+/** A conditional write found the document changed since it was read: read it again and retry. */
+export class BlobConflict extends Error {
+	constructor(name: string) {
+		super(`${name} was changed by another relay instance meanwhile`);
+	}
+}
+
+/** Runs a read-modify-write `attempt` again while it ends in {@link BlobConflict} (at most 20 times). */
+export async function retryOnConflict<T>(attempt: () => Promise<T>): Promise<T> {
+	for (let i = 0; ; i++) {
+		try {
+			return await attempt();
+		} catch (e) {
+			if (!(e instanceof BlobConflict) || i >= 19) throw e;
+		}
+	}
 }
 
 /** Documents as files under `dataDir` (`name` may contain `/` for a sub-directory), mode 0600. */
