@@ -3,7 +3,7 @@
  * relay until SIGINT or SIGTERM; `relay token ...` prints a signed token; `relay migrate` moves
  * an embedded relay's data to PostgreSQL. Shared by `promptloom relay` and `main.ts`.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -137,8 +137,10 @@ async function runServer(args: string[], io: RelayCliIO): Promise<number> {
 	const redis = values.redis ?? envRedis();
 	if (redis && !postgres)
 		throw new UsageError('--redis needs --postgres (or PROMPTLOOM_POSTGRES_URL)');
-	const dataDir = postgres
-		? (values.data ?? (await mkdtemp(join(tmpdir(), 'promptloom-relay-instance-'))))
+	// Without --data, an instance on PostgreSQL keeps its local files in a directory of its own.
+	const ownDir = postgres && !values.data;
+	const dataDir = ownDir
+		? await mkdtemp(join(tmpdir(), 'promptloom-relay-instance-'))
 		: requireValue(values, 'data');
 	const logLines = batchedWriter((text) => io.stderr(text));
 	const relay = await startRelay({
@@ -157,6 +159,7 @@ async function runServer(args: string[], io: RelayCliIO): Promise<number> {
 	io.stderr(`relay: ${signal}, closing\n`);
 	await relay.close();
 	logLines.flush();
+	if (ownDir) await rm(dataDir, { recursive: true, force: true });
 	return 0;
 }
 

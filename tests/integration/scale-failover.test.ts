@@ -10,7 +10,7 @@ import {
 	type TestClient
 } from '../../sync-server/testing/harness';
 import { connectRawPeer, type RawPeer } from '../../sync-server/testing/raw-peer';
-import { startCluster, startRelayInstance } from '../support/scale-services';
+import { startCluster } from '../support/scale-services';
 import { startTcpBalancer, type TcpBalancer } from '../support/tcp-balancer';
 
 let cluster: Awaited<ReturnType<typeof startCluster>>;
@@ -103,7 +103,7 @@ describe('relay instances failing', () => {
 			expect(Y.getState(reader.doc.store, w.doc.clientID)).toBeGreaterThanOrEqual(w.acked());
 		}
 		expect(reader.doc.getArray('lb').length).toBe(9 * 60);
-		cluster.relays[0] = await startRelayInstance(cluster.postgres.url, cluster.redis.url);
+		cluster.relays[0] = await cluster.startRelay();
 		balancer.backends[0] = hostOf(cluster.relays[0].url);
 	}, 90_000);
 
@@ -120,9 +120,7 @@ describe('relay instances failing', () => {
 		}, 'the writes are stored');
 		writer.destroy();
 		await Promise.all(cluster.relays.map((r) => r.kill()));
-		cluster.relays = await Promise.all(
-			cluster.relays.map(() => startRelayInstance(cluster.postgres.url, cluster.redis.url))
-		);
+		cluster.relays = await Promise.all(cluster.relays.map(() => cluster.startRelay()));
 		for (const r of cluster.relays) {
 			const doc = await connectAndRead(r.wsUrl, 'fo/restart');
 			expect(doc.getArray('n').toArray()).toEqual([...Array(200).keys()]);

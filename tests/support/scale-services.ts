@@ -206,6 +206,8 @@ export interface RelayInstance {
 
 /** Starts `promptloom relay --port 0 --postgres … --redis …` as a child process. */
 export function startRelayInstance(postgres: string, redis: string): Promise<RelayInstance> {
+	// The instance's own directory (webhooks, observations), removed when it exits.
+	const dataDir = mkdtempSync(join(tmpdir(), 'promptloom-relay-instance-'));
 	const child = spawn(
 		process.execPath,
 		[
@@ -217,10 +219,13 @@ export function startRelayInstance(postgres: string, redis: string): Promise<Rel
 			'--postgres',
 			postgres,
 			'--redis',
-			redis
+			redis,
+			'--data',
+			dataDir
 		],
 		{ cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] }
 	);
+	child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
 	const log: string[] = [];
 	let partial = '';
 	child.stderr!.on('data', (c: Buffer) => {
@@ -248,17 +253,25 @@ export function startRelayInstance(postgres: string, redis: string): Promise<Rel
 	});
 }
 
-/** PostgreSQL, Redis and `count` relay instances on them. */
+/** PostgreSQL, Redis and `count` relay instances on them; `stop()` ends every instance started. */
 export async function startCluster(count: number) {
 	const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+	const started: RelayInstance[] = [];
+	/** Starts one more instance on the same services (stopped with the cluster). */
+	const startRelay = async () => {
+		const r = await startRelayInstance(postgres.url, redis.url);
+		started.push(r);
+		return r;
+	};
 	const relays: RelayInstance[] = [];
-	for (let i = 0; i < count; i++) relays.push(await startRelayInstance(postgres.url, redis.url));
+	for (let i = 0; i < count; i++) relays.push(await startRelay());
 	return {
 		postgres,
 		redis,
 		relays,
+		startRelay,
 		async stop() {
-			await Promise.all(relays.map((r) => r.kill()));
+			await Promise.all(started.map((r) => r.kill()));
 			await Promise.all([postgres.stop(), redis.stop()]);
 		}
 	};
