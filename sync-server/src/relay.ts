@@ -17,7 +17,7 @@ import { RoomRegistry } from './rooms/registry';
 import { openLeveldbStore, type RoomStore } from './rooms/store';
 import { admit, chooseSubprotocol, refuseUpgrade, type Admission } from './upgrade';
 import { openScale, type RelayScale } from './scale/scale';
-import { RelayMetrics } from './scale/metrics';
+import { RelayMetrics, requestIdOf } from './scale/metrics';
 import { storageGate } from './scale/storage-gate';
 
 export interface StartRelayOptions {
@@ -179,6 +179,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 	};
 
 	const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		const requestId = requestIdOf(req);
 		const result = await admit(req, secret, config, {
 			connections,
 			connectionsOfToken: (t) => perToken.get(t) ?? 0,
@@ -187,13 +188,13 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 		if (closing) return refuseUpgrade(socket, 503, 'relay is shutting down');
 		if (!result.ok) {
 			refusedUpgrades++;
-			logger.info('upgrade refused', { status: result.status, error: result.error });
+			logger.info('upgrade refused', { requestId, status: result.status, error: result.error });
 			return refuseUpgrade(socket, result.status, result.error);
 		}
 		const verdict = await access.check(result.admission.claims);
 		if (!verdict.ok) {
 			refusedUpgrades++;
-			logger.info('upgrade refused', { status: verdict.status, error: verdict.error });
+			logger.info('upgrade refused', { requestId, status: verdict.status, error: verdict.error });
 			return refuseUpgrade(socket, verdict.status, verdict.error);
 		}
 		if (socket.destroyed) return;
@@ -229,6 +230,7 @@ export async function startRelay(options: StartRelayOptions): Promise<RelayHandl
 				release(admission);
 			});
 			logger.info('connected', {
+				requestId,
 				room: admission.room,
 				user: admission.claims.user,
 				role: verdict.role

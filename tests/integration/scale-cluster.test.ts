@@ -148,6 +148,20 @@ describe('three relay instances on PostgreSQL and Redis', () => {
 		for (const a of answers) expect(a).toEqual(answers[0]);
 		const requestId = (await fetch(`${cluster.relays[2].url}/healthz`)).headers.get('x-request-id');
 		expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+		// A balancer's request id is kept, answered and written in the instance's JSON log.
+		const res = await fetch(`${cluster.relays[2].url}/healthz`, {
+			headers: { 'x-request-id': 'lb-7f3a' }
+		});
+		expect(res.headers.get('x-request-id')).toBe('lb-7f3a');
+		await waitFor(
+			() =>
+				cluster.relays[2].log.some((line) => {
+					if (!line.startsWith('{')) return false;
+					const entry = JSON.parse(line) as Record<string, unknown>;
+					return entry.requestId === 'lb-7f3a' && entry.path === '/healthz' && entry.status === 200;
+				}),
+			'the request in the JSON log'
+		);
 	}, 60_000);
 
 	it('a member removed on one instance is refused on all of them within a second', async () => {

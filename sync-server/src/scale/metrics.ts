@@ -1,7 +1,8 @@
 /**
  * @module The relay's Prometheus metrics (`GET /metrics`, text format, prom-client) and its
- * request log: every HTTP request gets an id (the client's `X-Request-Id` when it is a sane one,
- * else a fresh UUID), echoed in the answer's `X-Request-Id` and in its JSON log line.
+ * request log: every HTTP request and WebSocket upgrade gets an id (the client's `X-Request-Id`
+ * when it is a sane one, else a fresh UUID), echoed in the answer's `X-Request-Id` and in its
+ * JSON log line.
  * One registry per relay, so several relays in one process (tests) keep separate figures.
  */
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,12 @@ import type { RelayLogger } from '../logger';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The request's id: its `X-Request-Id` when it is a sane one (a balancer's), else a fresh UUID. */
+export function requestIdOf(req: IncomingMessage): string {
+	const given = req.headers['x-request-id'];
+	return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
 
 export class RelayMetrics {
 	readonly registry = new Registry();
@@ -66,8 +73,7 @@ export class RelayMetrics {
 
 	/** Gives the request its id and counts and logs it when answered. */
 	trackRequest(req: IncomingMessage, res: ServerResponse, logger: RelayLogger): void {
-		const given = req.headers['x-request-id'];
-		const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+		const id = requestIdOf(req);
 		res.setHeader('x-request-id', id);
 		const started = performance.now();
 		res.once('finish', () => {
