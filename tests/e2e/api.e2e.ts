@@ -51,7 +51,7 @@ describe('API keys and the /v1 API from the app', () => {
 		await setProduction(page, 'first');
 
 		// The owner creates a read key; its secret is shown once.
-		await page.getByRole('link', { name: 'Workspace', exact: true }).click();
+		await page.locator('#sidebar').getByRole('link', { name: 'Workspace', exact: true }).click();
 		await expect.poll(() => page.getByTestId('my-role').textContent()).toBe('owner');
 		await page.getByTestId('apikey-name').fill('storefront');
 		await page.getByTestId('apikey-create').click();
@@ -92,12 +92,12 @@ describe('API keys and the /v1 API from the app', () => {
 			.toBe('2: Welcome back, friend');
 
 		// The API page names the relay and shows examples for this workspace.
-		await page.getByRole('link', { name: 'API', exact: true }).click();
+		await page.locator('#sidebar').getByRole('link', { name: 'API', exact: true }).click();
 		await expect.poll(() => page.getByTestId('api-relay').textContent()).toBe(relay);
 		expect(await page.getByTestId('api-curl').textContent()).toContain(`${relay}/v1/prompts/`);
 
 		// Revoking asks for a confirmation naming the key; the API then refuses it.
-		await page.getByRole('link', { name: 'Workspace', exact: true }).click();
+		await page.locator('#sidebar').getByRole('link', { name: 'Workspace', exact: true }).click();
 		let asked = '';
 		page.once('dialog', (d) => {
 			asked = d.message();

@@ -103,7 +103,7 @@ describe('promptfoo import in the browser', () => {
 		await page.getByRole('button', { name: 'Estimate cost' }).click();
 		await expect.poll(() => page.getByTestId('estimate').textContent()).toMatch(/^12 calls/);
 
-		await page.getByRole('link', { name: 'Datasets', exact: true }).click();
+		await page.locator('#sidebar').getByRole('link', { name: 'Datasets', exact: true }).click();
 		const ds = page.locator('[data-dataset="Capital cities (promptfoo tests)"]');
 		await ds.waitFor();
 		expect(await ds.textContent()).toContain('3 rows · country, expected');

@@ -87,12 +87,12 @@ describe('security in the browser', () => {
 		await page.getByRole('dialog').getByRole('button', { name: 'Set label' }).click();
 		await version.locator('[data-label="production"]').waitFor();
 		expect(asked[0]).toMatch(/"production" cannot point at version .*secret GITHUB_TOKEN/);
-		await page.getByRole('link', { name: 'Workspace', exact: true }).click();
+		await page.locator('#sidebar').getByRole('link', { name: 'Workspace', exact: true }).click();
 		await expect
 			.poll(async () => (await page.locator('body').textContent()) ?? '')
 			.toContain('security.waiver');
 
-		await page.getByRole('link', { name: 'Scan library', exact: true }).click();
+		await page.locator('#sidebar').getByRole('link', { name: 'Scan library', exact: true }).click();
 		const result = page.locator('[data-testid="scan-results"] li[data-name="leaky"]');
 		await expect.poll(() => result.count()).toBe(1);
 		const finding = result.locator('[data-type="GITHUB_TOKEN"]');
