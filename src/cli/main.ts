@@ -41,11 +41,12 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
 		cliIO.stdout('0.1.0\n');
 		return 0;
 	}
-	const command = commands.find((c) => c.name === name);
-	if (!command) {
+	const entry = commands.find((c) => c.name === name);
+	if (!entry) {
 		cliIO.stderr(`promptloom: unknown command "${name}"\n\n${helpText()}`);
 		return 2;
 	}
+	const command = await entry.load();
 	if (rest.includes('--help') || rest.includes('-h')) {
 		cliIO.stdout(command.usage.endsWith('\n') ? command.usage : command.usage + '\n');
 		return 0;

@@ -10,10 +10,18 @@ export interface NodeRendererOptions extends WorkerRendererOptions {
 }
 
 /**
- * Starts the worker. Under tsx or vitest the entry is TypeScript, so the worker first registers
- * tsx's loader (a regular dependency) and then imports the entry.
+ * Starts the worker. In the compiled CLI (dist/cli/, see scripts/build-cli.js) the entry is built
+ * JavaScript beside this chunk. Under tsx or vitest it is TypeScript, so the worker first
+ * registers tsx's loader (a regular dependency) and then imports the entry.
  */
 function spawnWorker(maxHeapMb: number): Worker {
+	const resourceLimits = {
+		maxOldGenerationSizeMb: maxHeapMb,
+		maxYoungGenerationSizeMb: 32,
+		stackSizeMb: 4
+	};
+	if (import.meta.url.endsWith('.js'))
+		return new Worker(new URL('./render-worker.node.js', import.meta.url), { resourceLimits });
 	const entry = new URL('./render-worker.node.ts', import.meta.url);
 	// require.resolve picks the CommonJS build; the worker needs the ESM one beside it.
 	const tsxApi = pathToFileURL(
@@ -29,11 +37,7 @@ function spawnWorker(maxHeapMb: number): Worker {
 	return new Worker(bootstrap, {
 		eval: true,
 		workerData: { entry: entry.href, tsxApi },
-		resourceLimits: {
-			maxOldGenerationSizeMb: maxHeapMb,
-			maxYoungGenerationSizeMb: 32,
-			stackSizeMb: 4
-		}
+		resourceLimits
 	});
 }
 
