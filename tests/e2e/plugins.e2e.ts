@@ -95,6 +95,8 @@ describe('plugins in the browser', () => {
 		await page.getByLabel('Model 1').fill('mock:gpt-4o-mini');
 		await page.getByLabel('Scorer 1', { exact: true }).selectOption('plugin:reading-level/flesch');
 		await page.getByLabel('Value of scorer 1').fill('60');
+		await page.getByRole('button', { name: 'Estimate cost' }).click();
+		await expect.poll(() => page.getByTestId('estimate').textContent()).toMatch(/2 calls/);
 		await page.getByRole('button', { name: 'Start evaluation' }).click();
 		await page.waitForURL(/\/evals\/[^/]+$/);
 		await expect
