@@ -137,7 +137,8 @@ export default ts.config(
 			'bench/results/',
 			'test-results/',
 			'static/models/',
-			'static/wasm/'
+			'static/wasm/',
+			'editors/vscode/out/'
 		]
 	}
 );
