@@ -118,9 +118,9 @@ describe('evaluation in the browser', () => {
 		await expect.poll(() => versions.count()).toBe(2);
 		await versions.nth(0).check();
 		await versions.nth(1).check();
-		await page.getByLabel('Model 1').fill('mock:gpt-4o-mini');
+		await page.getByLabel('Model 1', { exact: true }).fill('mock:gpt-4o-mini');
 		await page.getByRole('button', { name: '+ Model' }).click();
-		await page.getByLabel('Model 2').fill('mock:gpt-4.1-nano');
+		await page.getByLabel('Model 2', { exact: true }).fill('mock:gpt-4.1-nano');
 		await page.getByRole('button', { name: '+ Scorer' }).click();
 		await page.getByLabel('Scorer 2', { exact: true }).selectOption('javascript');
 		await page.getByLabel('Value of scorer 2').fill(ESCAPE_CODE);

@@ -92,7 +92,7 @@ describe('plugins in the browser', () => {
 		const versions = page.getByRole('checkbox', { name: /^Use readable@/ });
 		await expect.poll(() => versions.count()).toBe(1);
 		await versions.nth(0).check();
-		await page.getByLabel('Model 1').fill('mock:gpt-4o-mini');
+		await page.getByLabel('Model 1', { exact: true }).fill('mock:gpt-4o-mini');
 		await page.getByLabel('Scorer 1', { exact: true }).selectOption('plugin:reading-level/flesch');
 		await page.getByLabel('Value of scorer 1').fill('60');
 		await page.getByRole('button', { name: 'Estimate cost' }).click();

@@ -88,8 +88,10 @@ describe('promptfoo import in the browser', () => {
 		await expect
 			.poll(async () => page.getByLabel('Dataset').locator('option:checked').textContent())
 			.toBe('Capital cities (promptfoo tests) (3 rows)');
-		expect(await page.getByLabel('Model 1').inputValue()).toBe('openai:gpt-4o-mini');
-		expect(await page.getByLabel('Model 2').inputValue()).toBe('ollama:llama3');
+		expect(await page.getByLabel('Model 1', { exact: true }).inputValue()).toBe(
+			'openai:gpt-4o-mini'
+		);
+		expect(await page.getByLabel('Model 2', { exact: true }).inputValue()).toBe('ollama:llama3');
 		// Scorers: the shared `not-icontains sorry`, then `icontains` reading the expected column.
 		expect(await page.getByLabel('Scorer 1', { exact: true }).inputValue()).toBe('icontains');
 		expect(await page.getByLabel('Negate scorer 1').isChecked()).toBe(true);

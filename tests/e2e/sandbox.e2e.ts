@@ -155,7 +155,7 @@ async function runScorerEvaluation(
 	const versions = page.getByRole('checkbox', { name: /^Use sandboxed@/ });
 	await expect.poll(() => versions.count()).toBe(1);
 	await versions.first().check();
-	await page.getByLabel('Model 1').fill('mock:gpt-4o-mini');
+	await page.getByLabel('Model 1', { exact: true }).fill('mock:gpt-4o-mini');
 	await page.getByLabel('Scorer 1', { exact: true }).selectOption('javascript');
 	await page.getByLabel('Value of scorer 1').fill(code);
 	await page.getByLabel('Concurrency').fill('1');
