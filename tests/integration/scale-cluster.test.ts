@@ -135,13 +135,24 @@ describe('three relay instances on PostgreSQL and Redis', () => {
 			await core.sync.close();
 			core.close();
 		}
-		const answers = await Promise.all(
-			cluster.relays.map(async (r) => {
-				const res = await fetch(`${r.url}/v1/prompts/greet?label=production`, {
-					headers: { authorization: `Bearer ${key.secretKey}` }
-				});
-				return { status: res.status, body: await res.json() };
-			})
+		const ask = () =>
+			Promise.all(
+				cluster.relays.map(async (r) => {
+					const res = await fetch(`${r.url}/v1/prompts/greet?label=production`, {
+						headers: { authorization: `Bearer ${key.secretKey}` }
+					});
+					return { status: res.status, body: (await res.json()) as unknown };
+				})
+			);
+		// The label move reaches the other instances through Redis a moment after the app settles.
+		let answers = await ask();
+		await waitFor(
+			async () => {
+				answers = await ask();
+				return answers.every((a) => a.status === 200);
+			},
+			'every instance serves the production version',
+			5_000
 		);
 		expect(answers[0].status).toBe(200);
 		expect(answers[0].body).toMatchObject({ name: 'greet' });
