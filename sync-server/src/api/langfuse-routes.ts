@@ -6,7 +6,7 @@
  * `latest` is main's head. Creating a version is a commit on main and labels are label moves,
  * both written into the workspace's documents with the key's name as author.
  */
-import { toLangfuseConfig } from '../../../src/lib/core/files/langfuse';
+import { toLangfuseConfig, versionToLangfuse } from '../../../src/lib/core/files/langfuse';
 import {
 	langfuseCreateSchema,
 	langfuseGetQuerySchema,
@@ -62,25 +62,7 @@ export function langfuseBody(prompts: PromptService, s: Selected): LangfusePromp
 			`version ${v.id.slice(0, 12)} of "${s.state.entry.name}" is on branch "${v.branch}", not on main: Langfuse versions are numbered along main`
 		);
 	return {
-		id: v.id,
-		name: s.state.entry.name,
-		version: s.number,
-		type: v.content.type,
-		prompt:
-			v.content.type === 'text'
-				? v.content.content
-				: v.content.messages.map((m) => ({
-						role: m.role,
-						content: m.content,
-						type: 'chatmessage' as const
-					})),
-		config: toLangfuseConfig(v.metadata.modelConfig),
-		labels: prompts.labelsOf(s),
-		tags: v.metadata.tags,
-		commitMessage: v.message || null,
-		createdAt: new Date(v.createdAt).toISOString(),
-		updatedAt: new Date(v.createdAt).toISOString(),
-		createdBy: v.author,
+		...versionToLangfuse(v, s.state.entry.name, s.number, prompts.labelsOf(s)),
 		resolutionGraph: null
 	};
 }

@@ -41,6 +41,47 @@ export interface LangfusePromptJson {
 	createdBy?: string;
 }
 
+/** What a version needs to be shown as a Langfuse prompt. */
+export interface LangfuseVersionSource {
+	content: PromptContent;
+	metadata: PromptMetadata;
+	id: string;
+	message: string;
+	author: string;
+	createdAt: number;
+}
+
+/** Version `v` as Langfuse's prompt API returns it (`version`: its number along main). */
+export function versionToLangfuse(
+	v: LangfuseVersionSource,
+	name: string,
+	version: number,
+	labels: string[]
+) {
+	const at = new Date(v.createdAt).toISOString();
+	return {
+		id: v.id,
+		name,
+		version,
+		type: v.content.type,
+		prompt:
+			v.content.type === 'text'
+				? v.content.content
+				: v.content.messages.map((m) => ({
+						role: m.role,
+						content: m.content,
+						type: 'chatmessage' as const
+					})),
+		config: toLangfuseConfig(v.metadata.modelConfig),
+		labels,
+		tags: v.metadata.tags,
+		commitMessage: v.message || null,
+		createdAt: at,
+		updatedAt: at,
+		createdBy: v.author
+	};
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -488,38 +529,8 @@ export function writeLangfuse(lib: LibraryFile): LangfuseExportFile[] {
 		const chain = mainChain(lib, p.id);
 		const labelsOf = (id: string) =>
 			lib.labels.filter((l) => l.promptId === p.id && l.versionId === id).map((l) => l.name);
-		const toJson = (
-			v: {
-				content: PromptContent;
-				metadata: PromptMetadata;
-				id: string;
-				message: string;
-				author: string;
-				createdAt: number;
-			},
-			n: number,
-			last: boolean
-		): LangfusePromptJson => ({
-			id: v.id,
-			name,
-			version: n,
-			type: v.content.type,
-			prompt:
-				v.content.type === 'text'
-					? v.content.content
-					: v.content.messages.map((m) => ({
-							role: m.role,
-							content: m.content,
-							type: 'chatmessage' as const
-						})),
-			config: toLangfuseConfig(v.metadata.modelConfig),
-			labels: [...labelsOf(v.id), ...(last ? ['latest'] : [])].sort(),
-			tags: v.metadata.tags,
-			commitMessage: v.message || null,
-			createdAt: new Date(v.createdAt).toISOString(),
-			updatedAt: new Date(v.createdAt).toISOString(),
-			createdBy: v.author
-		});
+		const toJson = (v: LangfuseVersionSource, n: number, last: boolean): LangfusePromptJson =>
+			versionToLangfuse(v, name, n, [...labelsOf(v.id), ...(last ? ['latest'] : [])].sort());
 		let versions: LangfusePromptJson[];
 		if (chain.length === 0) {
 			versions = [
